@@ -1,0 +1,2 @@
+/** edgespot cache module. */
+package io.edgespot.cache;

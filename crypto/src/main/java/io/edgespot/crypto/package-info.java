@@ -1,0 +1,2 @@
+/** edgespot crypto module. */
+package io.edgespot.crypto;

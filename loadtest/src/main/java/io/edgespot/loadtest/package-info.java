@@ -1,0 +1,2 @@
+/** edgespot loadtest module. */
+package io.edgespot.loadtest;
