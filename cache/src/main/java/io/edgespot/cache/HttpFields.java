@@ -1,0 +1,163 @@
+package io.edgespot.cache;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.BiConsumer;
+
+/**
+ * An immutable, case-insensitive multi-map of HTTP header fields.
+ *
+ * <p>Names are stored lower-cased (the HTTP/2 wire form); the order of names and of the values of one name is the
+ * order in which they were added. The proxy converts its Netty headers to this type at the cache boundary.
+ *
+ * <p>{@link #toString()} prints field names only: header values can carry cookies and credentials and must never
+ * reach a log.
+ */
+public final class HttpFields {
+    private static final HttpFields EMPTY = new HttpFields(Map.of());
+
+    private final Map<String, List<String>> fields;
+
+    private HttpFields(Map<String, List<String>> fields) {
+        this.fields = fields;
+    }
+
+    /** Returns the empty field set. */
+    public static HttpFields empty() {
+        return EMPTY;
+    }
+
+    /**
+     * Returns a field set holding the given name/value pairs.
+     *
+     * @param namesAndValues alternating names and values
+     * @return the field set
+     * @throws IllegalArgumentException if an odd number of strings is given
+     */
+    public static HttpFields of(String... namesAndValues) {
+        if (namesAndValues.length % 2 != 0) {
+            throw new IllegalArgumentException("namesAndValues must hold name/value pairs");
+        }
+        Builder builder = builder();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            builder.add(namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return builder.build();
+    }
+
+    /** Returns a new empty builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Returns a builder pre-filled with these fields. */
+    public Builder toBuilder() {
+        Builder builder = new Builder();
+        fields.forEach((name, values) -> builder.fields.put(name, new ArrayList<>(values)));
+        return builder;
+    }
+
+    /**
+     * Returns the first value of a field.
+     *
+     * @param name the field name, in any case
+     * @return the first value, or {@code null} when the field is absent
+     */
+    public String get(String name) {
+        List<String> values = fields.get(lower(name));
+        return values == null ? null : values.get(0);
+    }
+
+    /**
+     * Returns every value of a field, one element per field line, in order.
+     *
+     * @param name the field name, in any case
+     * @return the values, empty when the field is absent
+     */
+    public List<String> getAll(String name) {
+        List<String> values = fields.get(lower(name));
+        return values == null ? List.of() : values;
+    }
+
+    /** Returns whether the field is present. */
+    public boolean contains(String name) {
+        return fields.containsKey(lower(name));
+    }
+
+    /** Returns the lower-cased field names, in insertion order. */
+    public Set<String> names() {
+        return fields.keySet();
+    }
+
+    /** Returns whether there are no fields. */
+    public boolean isEmpty() {
+        return fields.isEmpty();
+    }
+
+    /** Calls {@code action} once per field line with the lower-cased name and the value. */
+    public void forEach(BiConsumer<String, String> action) {
+        fields.forEach((name, values) -> values.forEach(value -> action.accept(name, value)));
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof HttpFields that && fields.equals(that.fields);
+    }
+
+    @Override
+    public int hashCode() {
+        return fields.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "HttpFields" + fields.keySet();
+    }
+
+    private static String lower(String name) {
+        return name.toLowerCase(Locale.ROOT);
+    }
+
+    /** A mutable builder of {@link HttpFields}; not thread-safe. */
+    public static final class Builder {
+        private final Map<String, List<String>> fields = new LinkedHashMap<>();
+
+        private Builder() {
+        }
+
+        /** Adds a field line, keeping any existing lines of that name. */
+        public Builder add(String name, String value) {
+            Objects.requireNonNull(value, "value");
+            fields.computeIfAbsent(lower(Objects.requireNonNull(name, "name")), n -> new ArrayList<>()).add(value);
+            return this;
+        }
+
+        /** Replaces every line of the field with one line holding {@code value}. */
+        public Builder set(String name, String value) {
+            remove(name);
+            return add(name, value);
+        }
+
+        /** Removes every line of the field. */
+        public Builder remove(String name) {
+            fields.remove(lower(name));
+            return this;
+        }
+
+        /** Returns the immutable field set. */
+        public HttpFields build() {
+            if (fields.isEmpty()) {
+                return EMPTY;
+            }
+            Map<String, List<String>> copy = new LinkedHashMap<>();
+            fields.forEach((name, values) -> copy.put(name, List.copyOf(values)));
+            return new HttpFields(Collections.unmodifiableMap(copy));
+        }
+    }
+}
