@@ -169,24 +169,11 @@ public final class ConfigLoader {
             if (tenantNodes.isEmpty()) {
                 problems.add(root.line(), "tenants", "at least one tenant is required");
             }
-            boolean anyTls = listenerNodes.stream().anyMatch(n -> n.isMapping() && n.bool("tls", true));
-
-            List<Tenant> tenants = new ArrayList<>();
-            Set<String> tenantNames = new LinkedHashSet<>();
-            for (YamlNode n : tenantNodes) {
-                Tenant t = tenant(n.mapping(), limits, anyTls, keys);
-                if (t != null) {
-                    if (!tenantNames.add(t.name())) {
-                        n.get("name").ifPresent(x -> x.error("duplicate tenant name '" + t.name() + "'"));
-                    }
-                    tenants.add(t);
-                }
-            }
             List<Listener> listeners = new ArrayList<>();
             Set<String> listenerNames = new LinkedHashSet<>();
             Set<InetSocketAddress> addresses = new LinkedHashSet<>();
             for (YamlNode n : listenerNodes) {
-                Listener l = listener(n.mapping(), tenantNames);
+                Listener l = listener(n.mapping());
                 if (!listenerNames.add(l.name())) {
                     n.get("name").ifPresent(x -> x.error("duplicate listener name '" + l.name() + "'"));
                 }
@@ -194,6 +181,24 @@ public final class ConfigLoader {
                     n.get("address").ifPresent(x -> x.error("another listener already uses " + l.address()));
                 }
                 listeners.add(l);
+            }
+            boolean anyTls = listeners.stream().anyMatch(Listener::tls);
+
+            List<Tenant> tenants = new ArrayList<>();
+            Set<String> tenantNames = new LinkedHashSet<>();
+            for (YamlNode n : tenantNodes) {
+                Tenant t = tenant(n.mapping(), limits, anyTls, keys);
+                if (!tenantNames.add(t.name())) {
+                    n.get("name").ifPresent(x -> x.error("duplicate tenant name '" + t.name() + "'"));
+                }
+                tenants.add(t);
+            }
+            for (int i = 0; i < listeners.size(); i++) {
+                Optional<String> dflt = listeners.get(i).defaultTenant();
+                if (dflt.isPresent() && !tenantNames.contains(dflt.get())) {
+                    listenerNodes.get(i).get("defaultTenant")
+                            .ifPresent(x -> x.error("no tenant named '" + dflt.get() + "'"));
+                }
             }
             if (admin.enabled() && addresses.contains(admin.address())) {
                 problems.add(root.get("admin").map(YamlNode::line).orElse(0), "admin.address",
@@ -252,7 +257,9 @@ public final class ConfigLoader {
         }
 
         Keys keys(YamlNode n) {
-            Keys k = new Keys(n.optString("kek"));
+            // A relative file: KEK is relative to the config file, like every other path in it.
+            Keys k = new Keys(n.optString("kek").map(spec -> spec.startsWith("file:") && !spec.startsWith("file:/")
+                    ? "file:" + baseDir.resolve(spec.substring("file:".length())) : spec));
             k.kek().ifPresent(spec -> {
                 if (!(spec.startsWith("file:") || spec.startsWith("env:") || spec.contains("://"))) {
                     n.get("kek").ifPresent(x -> x.error(
@@ -274,7 +281,7 @@ public final class ConfigLoader {
             return a;
         }
 
-        Listener listener(YamlNode n, Set<String> tenantNames) {
+        Listener listener(YamlNode n) {
             String name = n.string("name", "");
             if (name.isEmpty()) {
                 n.error("'name' is required");
@@ -285,11 +292,6 @@ public final class ConfigLoader {
                 n.error("'address' is required, e.g. \"0.0.0.0:8443\"");
             }
             Optional<String> defaultTenant = n.optString("defaultTenant");
-            defaultTenant.ifPresent(t -> {
-                if (!tenantNames.contains(t)) {
-                    n.get("defaultTenant").ifPresent(x -> x.error("no tenant named '" + t + "'"));
-                }
-            });
             Listener l = new Listener(name, address, n.bool("tls", true), n.bool("http2", true),
                     n.bool("proxyProtocol", false), defaultTenant);
             n.rejectUnknownKeys();

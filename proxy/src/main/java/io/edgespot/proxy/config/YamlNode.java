@@ -38,7 +38,7 @@ final class YamlNode {
 
     /** An empty mapping at {@code path}, standing for a section the file leaves out. */
     static YamlNode emptyMapping(String path, Problems problems) {
-        return new YamlNode(new MappingNode(Tag.MAP, List.of(), null), path, problems);
+        return new YamlNode(new MappingNode(Tag.MAP, List.of(), org.yaml.snakeyaml.DumperOptions.FlowStyle.BLOCK), path, problems);
     }
 
     String path() {

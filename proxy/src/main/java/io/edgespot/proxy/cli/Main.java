@@ -1,0 +1,215 @@
+package io.edgespot.proxy.cli;
+
+import io.edgespot.crypto.KeyEncryptionKey;
+import io.edgespot.crypto.KeyException;
+import io.edgespot.crypto.KeyInfo;
+import io.edgespot.crypto.KeysetTool;
+import io.edgespot.proxy.config.ConfigException;
+import io.edgespot.proxy.config.ConfigLoader;
+import io.edgespot.proxy.config.ConfigProblem;
+import io.edgespot.proxy.config.VerifiedFileChecks;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The {@code edgespot} command: {@code check}, {@code keys} and {@code version}.
+ *
+ * <p>Every subcommand answers {@code --help}. Errors are one line each on standard error with exit
+ * code 1 (bad input) or 2 (bad usage); no stack trace reaches the user.
+ */
+public final class Main {
+
+    static final int OK = 0;
+    static final int FAILED = 1;
+    static final int USAGE = 2;
+
+    private static final String USAGE_TEXT = """
+            usage: edgespot SUBCOMMAND [ARGS]
+
+              check FILE       validate a config and every file it refers to; prints 'ok' or every error
+              keys ACTION      manage a tenant's encrypted keyset (new, rotate, promote, list, destroy)
+              version          print the version
+
+            Run 'edgespot SUBCOMMAND --help' for a subcommand's options.
+            """;
+
+    private static final String CHECK_USAGE = """
+            usage: edgespot check FILE
+
+            Validates FILE and every certificate, key and keyset it names, without starting anything.
+            Exit code 0 and 'ok' when valid; exit code 1 and one line per error otherwise, each as
+            FILE:LINE: PATH: MESSAGE.
+            """;
+
+    private static final String KEYS_USAGE = """
+            usage: edgespot keys ACTION --keyset FILE --tenant NAME --kek SPEC [--id KEY_ID]
+
+              new       create a keyset file for the tenant (refuses to overwrite)
+              rotate    add a new key (not yet primary); prints its id
+              promote   make --id the primary key: new cache entries are sealed with it
+              list      show key ids, roles and status (never key material)
+              destroy   remove key --id; entries sealed under it become unreadable
+
+            --kek is file:/path (development), env:VARIABLE, or a KMS URI such as aws-kms://arn:...
+            --dev-kek FILE, with 'new', first generates a development KEK file (0600) and uses it.
+            """;
+
+    private Main() {
+    }
+
+    /** Entry point. */
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /**
+     * Runs one command.
+     *
+     * @return the process exit code
+     */
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0 || isHelp(args[0])) {
+            (args.length == 0 ? err : out).print(USAGE_TEXT);
+            return args.length == 0 ? USAGE : OK;
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        return switch (args[0]) {
+            case "check" -> check(rest, out, err);
+            case "keys" -> keys(rest, out, err);
+            case "version", "--version" -> {
+                out.println("edgespot " + version());
+                yield OK;
+            }
+            default -> {
+                err.println("edgespot: unknown subcommand '" + args[0] + "'");
+                err.print(USAGE_TEXT);
+                yield USAGE;
+            }
+        };
+    }
+
+    private static int check(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 1 && isHelp(args[0])) {
+            out.print(CHECK_USAGE);
+            return OK;
+        }
+        if (args.length != 1) {
+            err.print(CHECK_USAGE);
+            return USAGE;
+        }
+        try {
+            new ConfigLoader(new VerifiedFileChecks()).load(Path.of(args[0]));
+            out.println("ok");
+            return OK;
+        } catch (ConfigException e) {
+            for (ConfigProblem p : e.problems()) {
+                err.println(p);
+            }
+            return FAILED;
+        }
+    }
+
+    private static int keys(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0 || isHelp(args[0])) {
+            (args.length == 0 ? err : out).print(KEYS_USAGE);
+            return args.length == 0 ? USAGE : OK;
+        }
+        String action = args[0];
+        Map<String, String> opts = new HashMap<>();
+        for (int i = 1; i < args.length; i++) {
+            if (isHelp(args[i])) {
+                out.print(KEYS_USAGE);
+                return OK;
+            }
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                err.println("edgespot keys: expected --option VALUE, got '" + args[i] + "'");
+                return USAGE;
+            }
+            opts.put(args[i].substring(2), args[++i]);
+        }
+        List<String> missing = new ArrayList<>();
+        for (String required : List.of("keyset", "tenant")) {
+            if (!opts.containsKey(required)) {
+                missing.add("--" + required);
+            }
+        }
+        if (!opts.containsKey("kek") && !(action.equals("new") && opts.containsKey("dev-kek"))) {
+            missing.add("--kek");
+        }
+        if ((action.equals("promote") || action.equals("destroy")) && !opts.containsKey("id")) {
+            missing.add("--id");
+        }
+        if (!missing.isEmpty()) {
+            err.println("edgespot keys " + action + ": missing " + String.join(", ", missing));
+            return USAGE;
+        }
+        Path file = Path.of(opts.get("keyset"));
+        String tenant = opts.get("tenant");
+        try {
+            KeyEncryptionKey kek = opts.containsKey("dev-kek") && action.equals("new")
+                    ? KeyEncryptionKey.generateDevKek(Path.of(opts.get("dev-kek")))
+                    : KeyEncryptionKey.resolve(opts.get("kek"));
+            switch (action) {
+                case "new" -> out.println("created " + file + " for tenant " + tenant + ", primary key "
+                        + KeysetTool.create(file, tenant, kek.aead()));
+                case "rotate" -> out.println("added key " + KeysetTool.rotate(file, tenant, kek.aead())
+                        + " (not primary; promote it when every instance has the new keyset)");
+                case "promote" -> {
+                    KeysetTool.promote(file, tenant, kek.aead(), keyId(opts.get("id")));
+                    out.println("key " + opts.get("id") + " is now primary");
+                }
+                case "destroy" -> {
+                    KeysetTool.destroy(file, tenant, kek.aead(), keyId(opts.get("id")));
+                    out.println("key " + opts.get("id") + " destroyed");
+                }
+                case "list" -> {
+                    out.printf("%-12s %-15s %-10s %s%n", "KEY ID", "ROLE", "STATUS", "PRIMARY");
+                    for (KeyInfo k : KeysetTool.list(file, tenant, kek.aead())) {
+                        out.printf("%-12d %-15s %-10s %s%n", k.id(), k.role(), k.status(), k.primary() ? "yes" : "");
+                    }
+                }
+                default -> {
+                    err.println("edgespot keys: unknown action '" + action + "'");
+                    err.print(KEYS_USAGE);
+                    return USAGE;
+                }
+            }
+            return OK;
+        } catch (KeyException | IllegalArgumentException e) {
+            err.println("edgespot keys " + action + ": " + e.getMessage());
+            return FAILED;
+        }
+    }
+
+    private static int keyId(String text) {
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--id must be a key id as shown by 'keys list', got '" + text + "'");
+        }
+    }
+
+    private static boolean isHelp(String arg) {
+        return arg.equals("--help") || arg.equals("-h") || arg.equals("help");
+    }
+
+    static String version() {
+        Properties p = new Properties();
+        try (InputStream in = Main.class.getResourceAsStream("/edgespot-version.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (IOException e) {
+            return "unknown";
+        }
+        return p.getProperty("version", "unknown");
+    }
+}

@@ -1,0 +1,2 @@
+/** The {@code edgespot} command line. */
+package io.edgespot.proxy.cli;
