@@ -40,11 +40,12 @@ final class HandshakeScenarioTest {
     void resumedSessionsStillUseOneConnectionPerRequest() throws Exception {
         try (TestHttpServer server = new TestHttpServer(certs.serverContext(), false, (req, seq) -> Reply.ok())) {
             Report r = TestRuns.run("handshake", "--url", server.url("/"), "--insecure", "--resume",
-                "--rate", "100", "--requests", "30", "--connections", "2");
+                "--rate", "100", "--requests", "30", "--connections", "1");
             assertThat(server.connections.get()).isEqualTo(30);
             assertThat(r.number("status.2xx")).isEqualTo(30);
             assertThat(r.get("resume")).isEqualTo(true);
-            // Every handshake after the first can resume the session of an earlier one.
+            // One connection at a time, so each handshake starts after the previous one received its
+            // session ticket; with two in parallel, a busy machine let several start before it.
             assertThat(r.number("resumedHandshakes")).isGreaterThanOrEqualTo(20);
         }
     }

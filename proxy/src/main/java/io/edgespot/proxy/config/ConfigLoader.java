@@ -541,7 +541,8 @@ public final class ConfigLoader {
                 }
             });
             boolean webSocket = n.bool("webSocket", false);
-            Optional<Integer> wsMax = n.get("webSocketMax").map(x -> n.integer("webSocketMax", 0, 0, 10_000_000));
+            Optional<Integer> wsMax = n.get("webSocketMax").isPresent()
+                    ? Optional.of(n.integer("webSocketMax", 0, 0, 10_000_000)) : Optional.empty();
             if (wsMax.isPresent() && !webSocket) {
                 n.get("webSocketMax").ifPresent(x -> x.error("only applies with 'webSocket: true'"));
             }

@@ -39,7 +39,7 @@ public final class RouteTable {
         if (m.path().isPresent() && !m.path().get().equals(path)) {
             return false;
         }
-        if (m.pathPrefix().isPresent() && !prefixMatches(m.pathPrefix().get(), path)) {
+        if (m.pathPrefix().isPresent() && !path.startsWith(m.pathPrefix().get())) {
             return false;
         }
         if (m.pathRegex().isPresent() && !m.pathRegex().get().matcher(path).matches()) {
@@ -51,9 +51,5 @@ public final class RouteTable {
             }
         }
         return true;
-    }
-
-    private static boolean prefixMatches(String prefix, String path) {
-        return path.startsWith(prefix);
     }
 }
