@@ -177,7 +177,7 @@ public final class ConfigLoader {
                 if (!listenerNames.add(l.name())) {
                     n.get("name").ifPresent(x -> x.error("duplicate listener name '" + l.name() + "'"));
                 }
-                if (l.address() != null && !addresses.add(l.address())) {
+                if (l.address() != null && l.address().getPort() != 0 && !addresses.add(l.address())) {
                     n.get("address").ifPresent(x -> x.error("another listener already uses " + l.address()));
                 }
                 listeners.add(l);
@@ -200,7 +200,7 @@ public final class ConfigLoader {
                             .ifPresent(x -> x.error("no tenant named '" + dflt.get() + "'"));
                 }
             }
-            if (admin.enabled() && addresses.contains(admin.address())) {
+            if (admin.enabled() && admin.address().getPort() != 0 && addresses.contains(admin.address())) {
                 problems.add(root.get("admin").map(YamlNode::line).orElse(0), "admin.address",
                         "a listener already uses " + admin.address());
             }

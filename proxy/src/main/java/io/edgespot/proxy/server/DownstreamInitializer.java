@@ -1,0 +1,255 @@
+package io.edgespot.proxy.server;
+
+import io.edgespot.crypto.tls.NegotiatedTls;
+import io.edgespot.crypto.tls.ServerTls;
+import io.edgespot.proxy.config.EdgeConfig.Limits;
+import io.edgespot.proxy.config.EdgeConfig.Listener;
+import io.edgespot.proxy.metrics.EdgeMetrics;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.CombinedChannelDuplexHandler;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.haproxy.HAProxyMessage;
+import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.flow.FlowControlHandler;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
+import io.netty.handler.ssl.SniCompletionEvent;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds the pipeline of each accepted connection of one listener:
+ * <pre>
+ *   [PROXY header] → [SNI → TLS → ALPN] → HTTP/1.1: timeouts, strict codec, flow control, guard, proxy
+ *                                        HTTP/2:   frame codec (stream, reset and CONTINUATION limits),
+ *                                                  multiplexer → per stream: object codec, flow control, proxy
+ * </pre>
+ * A connection over the instance's connection bound is closed at accept.
+ */
+final class DownstreamInitializer extends ChannelInitializer<Channel> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DownstreamInitializer.class);
+
+    private final ProxyContext px;
+    private final Listener listener;
+    private final AtomicInteger connections;
+    private final ChannelGroup all;
+
+    DownstreamInitializer(ProxyContext px, Listener listener, AtomicInteger connections, ChannelGroup all) {
+        this.px = px;
+        this.listener = listener;
+        this.connections = connections;
+        this.all = all;
+    }
+
+    @Override
+    protected void initChannel(Channel ch) {
+        EdgeMetrics metrics = px.metrics();
+        if (connections.incrementAndGet() > px.runtime().config().limits().maxConnections()) {
+            connections.decrementAndGet();
+            metrics.rejected("max_connections");
+            ch.close();
+            return;
+        }
+        metrics.downstreamConnectionOpened(listener.name());
+        all.add(ch);
+        ch.closeFuture().addListener(f -> {
+            connections.decrementAndGet();
+            metrics.downstreamConnectionClosed(listener.name());
+        });
+        if (listener.proxyProtocol()) {
+            ch.pipeline().addLast("proxy-protocol", new HAProxyMessageDecoder());
+            ch.pipeline().addLast("proxy-protocol-handler", new ProxyProtocolHandler());
+        } else {
+            afterProxyHeader(ch, addressOf(ch));
+        }
+    }
+
+    private static String addressOf(Channel ch) {
+        return ch.remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "-";
+    }
+
+    private void afterProxyHeader(Channel ch, String clientIp) {
+        if (listener.tls()) {
+            ServerTls tls = px.runtime().tls().get(listener.name());
+            ch.pipeline().addLast("sni", tls.newSniHandler());
+            ch.pipeline().addLast("alpn", new Alpn(tls, clientIp));
+        } else if (listener.http2()) {
+            ch.pipeline().addLast("preface", new PrefaceDetector(new ConnectionInfo(listener.name(), clientIp,
+                    "http", null)));
+        } else {
+            ch.config().setAutoRead(false);
+            http1(ch.pipeline(), new ConnectionInfo(listener.name(), clientIp, "http", null));
+        }
+    }
+
+    private void http1(ChannelPipeline p, ConnectionInfo info) {
+        Limits limits = px.runtime().config().limits();
+        EdgeMetrics metrics = px.metrics();
+        ArrayDeque<Boolean> heads = new ArrayDeque<>();
+        Http1Timeouts timeouts = new Http1Timeouts(limits.idleTimeout(), limits.headerTimeout(),
+                () -> metrics.timeout("header"));
+        p.addLast("timeouts", timeouts);
+        p.addLast("http", new CombinedChannelDuplexHandler<>(
+                new StrictRequestDecoder(limits.maxUriBytes() + 32, limits.maxHeaderBytes(), heads),
+                new HeadAwareResponseEncoder(heads)));
+        p.addLast("flow", new FlowControlHandler());
+        p.addLast("guard", new RequestGuard(limits, metrics, timeouts));
+        p.addLast("proxy", new ProxyHandler(px, info, false, timeouts));
+    }
+
+    private void http2(ChannelPipeline p, ConnectionInfo info) {
+        Limits limits = px.runtime().config().limits();
+        Http2Settings settings = Http2Settings.defaultSettings()
+                .maxConcurrentStreams(limits.http2MaxConcurrentStreams())
+                .initialWindowSize(limits.http2InitialWindowBytes())
+                .maxHeaderListSize(limits.maxHeaderBytes());
+        Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
+                .initialSettings(settings)
+                .validateHeaders(true)
+                .decoderEnforceMaxRstFramesPerWindow(limits.http2MaxResetsPerSecond(), 1)
+                .encoderEnforceMaxRstFramesPerWindow(limits.http2MaxResetsPerSecond(), 1)
+                .decoderEnforceMaxSmallContinuationFrames(16)
+                .decoderEnforceMaxConsecutiveEmptyDataFrames(2)
+                .encoderEnforceMaxQueuedControlFrames(10_000)
+                .gracefulShutdownTimeoutMillis(px.runtime().config().server().shutdownGrace().toMillis())
+                .build();
+        long idle = limits.idleTimeout().toMillis();
+        p.addLast("idle", new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS));
+        p.addLast("h2", codec);
+        p.addLast("h2-idle", new ChannelInboundHandlerAdapter() {
+            @Override
+            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                if (evt instanceof IdleStateEvent || evt == DrainEvent.INSTANCE) {
+                    ctx.close(); // the frame codec sends GOAWAY first
+                } else {
+                    ctx.fireUserEventTriggered(evt);
+                }
+            }
+        });
+        p.addLast("mux", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+            @Override
+            protected void initChannel(Http2StreamChannel stream) {
+                stream.config().setAutoRead(false);
+                stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true, true));
+                stream.pipeline().addLast(new FlowControlHandler());
+                stream.pipeline().addLast(new ProxyHandler(px, info, true, null));
+            }
+        }));
+    }
+
+    /** Waits for the PROXY protocol header, then builds the rest of the pipeline with the real client address. */
+    private final class ProxyProtocolHandler extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof HAProxyMessage m) {
+                String source = m.sourceAddress();
+                m.release();
+                ctx.pipeline().remove(this);
+                afterProxyHeader(ctx.channel(), source == null ? addressOf(ctx.channel()) : source);
+                return;
+            }
+            ctx.fireChannelRead(msg);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            px.metrics().rejected("bad_proxy_header");
+            ctx.close();
+        }
+    }
+
+    /** On a plain listener with HTTP/2 on: the client preface means h2c prior knowledge, anything else HTTP/1.1. */
+    private final class PrefaceDetector extends ByteToMessageDecoder {
+        private final ConnectionInfo info;
+
+        PrefaceDetector(ConnectionInfo info) {
+            this.info = info;
+        }
+
+        @Override
+        protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+            ByteBuf preface = Http2CodecUtil.connectionPrefaceBuf();
+            try {
+                int n = Math.min(in.readableBytes(), preface.readableBytes());
+                if (!ByteBufUtil.equals(in, in.readerIndex(), preface, 0, n)) {
+                    ctx.channel().config().setAutoRead(false);
+                    http1(ctx.pipeline(), info);
+                } else if (n < preface.readableBytes()) {
+                    return;
+                } else {
+                    http2(ctx.pipeline(), info);
+                }
+            } finally {
+                preface.release();
+            }
+            ctx.pipeline().remove(this);
+        }
+    }
+
+    /** After the TLS handshake: record it, learn the SNI tenant, and build the pipeline ALPN chose. */
+    private final class Alpn extends ApplicationProtocolNegotiationHandler {
+        private final ServerTls tls;
+        private final String clientIp;
+        private String sniHost;
+
+        Alpn(ServerTls tls, String clientIp) {
+            super(ApplicationProtocolNames.HTTP_1_1);
+            this.tls = tls;
+            this.clientIp = clientIp;
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+            if (evt instanceof SniCompletionEvent sni) {
+                sniHost = sni.hostname();
+                ctx.fireUserEventTriggered(evt);
+                return;
+            }
+            super.userEventTriggered(ctx, evt);
+        }
+
+        @Override
+        protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+            SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+            px.metrics().tlsHandshake(listener.name(), NegotiatedTls.of(ssl).protocol(), "ok");
+            String tenant = tls.tenantFor(sniHost).orElse(null);
+            ConnectionInfo info = new ConnectionInfo(listener.name(), clientIp, "https", tenant);
+            if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+                http2(ctx.pipeline(), info);
+            } else {
+                ctx.channel().config().setAutoRead(false);
+                http1(ctx.pipeline(), info);
+            }
+        }
+
+        @Override
+        protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
+            px.metrics().tlsHandshake(listener.name(), "-", "failed");
+            LOG.debug("TLS handshake on {} failed: {}", listener.name(), cause.toString());
+            ctx.close();
+        }
+    }
+}

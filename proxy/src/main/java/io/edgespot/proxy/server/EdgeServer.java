@@ -1,0 +1,201 @@
+package io.edgespot.proxy.server;
+
+import io.edgespot.crypto.tls.TlsMaterialException;
+import io.edgespot.proxy.config.EdgeConfig;
+import io.edgespot.proxy.config.EdgeConfig.Listener;
+import io.edgespot.proxy.metrics.EdgeMetrics;
+import io.edgespot.proxy.upstream.HealthChecker;
+import io.edgespot.proxy.upstream.UpstreamPool;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.buffer.PooledByteBufAllocator;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The data plane of one instance: its listeners, event loops, upstream pools and health checks.
+ *
+ * <p>Started once; a reload swaps the config generation that new requests see, without touching open
+ * connections or listeners.
+ */
+public final class EdgeServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EdgeServer.class);
+
+    private final EdgeMetrics metrics;
+    private final Transport transport;
+    private final EventLoopGroup bossGroup;
+    private final EventLoopGroup workerGroup;
+    private final ProxyContext px;
+    private final HealthChecker health;
+    private final AtomicInteger connections = new AtomicInteger();
+    private final Map<String, Channel> bound = new LinkedHashMap<>();
+    private final ChannelGroup downstream;
+
+    /**
+     * Builds the server; nothing listens before {@link #start()}.
+     *
+     * @throws TlsMaterialException when a certificate, key or CA file cannot be used
+     */
+    public EdgeServer(EdgeConfig config, EdgeMetrics metrics) throws TlsMaterialException {
+        this.metrics = metrics;
+        this.transport = Transport.choose(config.server().nativeTransport());
+        EdgeRuntime runtime = EdgeRuntime.build(config, null, metrics);
+        this.px = new ProxyContext(runtime, metrics, transport);
+        this.bossGroup = transport.newGroup(1, "edgespot-accept");
+        this.workerGroup = transport.newGroup(config.server().eventLoops(), "edgespot-io");
+        this.downstream = new DefaultChannelGroup("downstream", GlobalEventExecutor.INSTANCE);
+        this.health = new HealthChecker(workerGroup.next(), transport.socketChannel(), metrics);
+        metrics.setConfigGeneration(runtime.generation());
+    }
+
+    /**
+     * Binds every listener.
+     *
+     * @return the bound address of each listener by name (useful with port 0)
+     * @throws BindException naming the listener and address when a port is taken
+     */
+    public Map<String, InetSocketAddress> start() throws BindException, InterruptedException {
+        EdgeConfig config = px.runtime().config();
+        for (Listener l : config.listeners()) {
+            ServerBootstrap b = new ServerBootstrap()
+                    .group(bossGroup, workerGroup)
+                    .channel(transport.serverChannel())
+                    .option(ChannelOption.SO_BACKLOG, 4096)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                    .childHandler(new DownstreamInitializer(px, l, connections, downstream));
+            try {
+                Channel ch = b.bind(l.address()).sync().channel();
+                bound.put(l.name(), ch);
+            } catch (Exception e) {
+                close();
+                BindException be = new BindException("listeners[" + l.name() + "]: cannot listen on "
+                        + l.address().getHostString() + ":" + l.address().getPort() + ": " + e.getMessage());
+                be.initCause(e);
+                throw be;
+            }
+        }
+        health.start(px.runtime().clusters());
+        Map<String, InetSocketAddress> addresses = addresses();
+        addresses.forEach((name, a) -> LOG.info("listening on {}:{} ({}, {})", a.getHostString(), a.getPort(),
+                name, transport.name()));
+        return addresses;
+    }
+
+    /** The bound address of each listener. */
+    public Map<String, InetSocketAddress> addresses() {
+        Map<String, InetSocketAddress> out = new LinkedHashMap<>();
+        bound.forEach((n, ch) -> out.put(n, (InetSocketAddress) ch.localAddress()));
+        return out;
+    }
+
+    /** The running config. */
+    public EdgeConfig config() {
+        return px.runtime().config();
+    }
+
+    /** The running config generation. */
+    public long generation() {
+        return px.runtime().generation();
+    }
+
+    /**
+     * Swaps in a new config: new requests use it at once, requests in flight finish on the old one.
+     * Listener changes need a restart and are reported.
+     *
+     * @return problems that kept parts of the config from applying (empty when all of it applied)
+     * @throws TlsMaterialException when a certificate, key or CA file cannot be used; nothing changes then
+     */
+    public List<String> reload(EdgeConfig next) throws TlsMaterialException {
+        List<String> notes = new ArrayList<>();
+        if (!next.listeners().equals(px.runtime().config().listeners())) {
+            notes.add("listeners: changes take effect after a restart");
+        }
+        EdgeRuntime runtime = EdgeRuntime.build(next, px.runtime(), metrics);
+        px.swap(runtime);
+        health.start(runtime.clusters());
+        metrics.setConfigGeneration(runtime.generation());
+        return notes;
+    }
+
+    /** Whether at least one endpoint of every cluster that routes point at is available. */
+    public List<String> unhealthyClusters() {
+        List<String> out = new ArrayList<>();
+        for (TenantRuntime t : px.runtime().tenants().values()) {
+            t.clusters().values().forEach(c -> {
+                if (!c.anyAvailable()) {
+                    out.add(t.name() + "/" + c.name());
+                }
+            });
+        }
+        return out;
+    }
+
+    /**
+     * Starts draining: idle HTTP/1.1 connections close now and busy ones after their current response, HTTP/2
+     * connections get GOAWAY. Listeners stay open (new connections are served and closed the same way) until
+     * {@link #close()}, so the anycast route can be withdrawn first.
+     */
+    public void startDraining() {
+        px.startDraining();
+        metrics.setDraining(true);
+        for (Channel ch : downstream) {
+            ch.eventLoop().execute(() -> ch.pipeline().fireUserEventTriggered(DrainEvent.INSTANCE));
+        }
+    }
+
+    public boolean draining() {
+        return px.draining();
+    }
+
+    /** Open downstream connections. */
+    public int connections() {
+        return connections.get();
+    }
+
+    /**
+     * Stops listening, lets requests in flight finish for up to the shutdown grace, then closes everything.
+     */
+    @Override
+    public void close() {
+        for (Channel ch : bound.values()) {
+            ch.close().awaitUninterruptibly();
+        }
+        bound.clear();
+        health.stop();
+        Duration grace = px.runtime().config().server().shutdownGrace();
+        startDraining();
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (connections.get() > 0 && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        downstream.close().awaitUninterruptibly();
+        for (Map.Entry<EventLoop, UpstreamPool> e : px.pools()) {
+            e.getKey().execute(e.getValue()::closeIdle);
+        }
+        workerGroup.shutdownGracefully(0, grace.toMillis(), TimeUnit.MILLISECONDS).awaitUninterruptibly();
+        bossGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+    }
+}

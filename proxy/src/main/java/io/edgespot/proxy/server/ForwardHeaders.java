@@ -1,0 +1,231 @@
+package io.edgespot.proxy.server;
+
+import io.edgespot.proxy.config.EdgeConfig.Route;
+import io.edgespot.proxy.config.EdgeConfig.Server;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Header rewriting between the downstream and the upstream, both ways: hop-by-hop headers out, forwarding
+ * headers in, a request id and a W3C trace context on every request, and the route's own additions.
+ */
+final class ForwardHeaders {
+
+    static final AsciiString X_REQUEST_ID = AsciiString.cached("x-request-id");
+    static final AsciiString TRACEPARENT = AsciiString.cached("traceparent");
+    static final AsciiString TRACESTATE = AsciiString.cached("tracestate");
+    static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
+    static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
+    static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
+    static final AsciiString FORWARDED = AsciiString.cached("forwarded");
+    static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    /** Hop-by-hop fields (RFC 9110 section 7.6.1) and framing fields the proxy sets itself. */
+    private static final Set<AsciiString> HOP_BY_HOP = Set.of(
+            HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE, HttpHeaderNames.TE, HttpHeaderNames.TRAILER,
+            HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.UPGRADE, PROXY_CONNECTION,
+            HttpHeaderNames.PROXY_AUTHORIZATION, HttpHeaderNames.PROXY_AUTHENTICATE);
+
+    private final boolean trustIncoming;
+    private final boolean forwarded;
+    private final String via1;
+    private final String via2;
+
+    ForwardHeaders(Server server) {
+        this.trustIncoming = server.trustForwardedHeaders();
+        this.forwarded = server.forwarded();
+        this.via1 = "1.1 " + server.via();
+        this.via2 = "2 " + server.via();
+    }
+
+    /**
+     * Builds the HTTP/1.1 request head sent upstream.
+     *
+     * @param in          the validated downstream request
+     * @param route       the matched route
+     * @param path        the path and query to send (already rewritten)
+     * @param clientIp    the client address as text
+     * @param scheme      {@code https} or {@code http}
+     * @param http2       the downstream spoke HTTP/2
+     * @param hasBody     the request has a body (a streamed one gets chunked framing when its length is unknown)
+     * @param requestId   the request id
+     * @param webSocket   keep Connection/Upgrade for a WebSocket handshake
+     */
+    HttpRequest upstreamRequest(HttpRequest in, Route route, String path, String clientIp, String scheme,
+                                boolean http2, boolean hasBody, String requestId, boolean webSocket) {
+        HttpHeaders src = in.headers();
+        HttpHeaders out = new DefaultHttpHeaders(false);
+        Set<String> named = connectionTokens(src);
+        Iterator<Map.Entry<CharSequence, CharSequence>> it = src.iteratorCharSequence();
+        while (it.hasNext()) {
+            Map.Entry<CharSequence, CharSequence> e = it.next();
+            CharSequence name = e.getKey();
+            if (isHopByHop(name, named) || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.EXPECT)) {
+                continue;
+            }
+            out.add(name, e.getValue());
+        }
+        for (String h : route.removeHeaders()) {
+            out.remove(h);
+        }
+        route.addHeaders().forEach(out::set);
+        if (webSocket) {
+            out.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+            out.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
+        }
+        if (hasBody && !out.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+            out.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        }
+        String host = src.get(HttpHeaderNames.HOST);
+        addForwarding(out, clientIp, scheme, host);
+        out.add(HttpHeaderNames.VIA, http2 ? via2 : via1);
+        out.set(X_REQUEST_ID, requestId);
+        String trace = src.get(TRACEPARENT);
+        if (!validTraceparent(trace)) {
+            out.remove(TRACESTATE);
+            out.set(TRACEPARENT, newTraceparent());
+        }
+        return new DefaultHttpRequest(HttpVersion.HTTP_1_1, in.method(), path, out);
+    }
+
+    private void addForwarding(HttpHeaders out, String clientIp, String scheme, String host) {
+        String xff = out.get(X_FORWARDED_FOR);
+        out.set(X_FORWARDED_FOR, trustIncoming && xff != null ? xff + ", " + clientIp : clientIp);
+        if (!trustIncoming || !out.contains(X_FORWARDED_PROTO)) {
+            out.set(X_FORWARDED_PROTO, scheme);
+        }
+        if (host != null && (!trustIncoming || !out.contains(X_FORWARDED_HOST))) {
+            out.set(X_FORWARDED_HOST, host);
+        }
+        if (forwarded) {
+            String node = clientIp.indexOf(':') >= 0 ? "\"[" + clientIp + "]\"" : clientIp;
+            String element = "for=" + node + ";proto=" + scheme + (host == null ? "" : ";host=\"" + host + "\"");
+            String prior = out.get(FORWARDED);
+            out.set(FORWARDED, trustIncoming && prior != null ? prior + ", " + element : element);
+        } else if (!trustIncoming) {
+            out.remove(FORWARDED);
+        }
+    }
+
+    /**
+     * Removes hop-by-hop fields from an upstream response before it goes downstream and adds {@code Via}.
+     * Framing is set by the caller afterwards.
+     */
+    void downstreamResponse(HttpResponse response, boolean http2, boolean webSocket) {
+        HttpHeaders h = response.headers();
+        Set<String> named = connectionTokens(h);
+        for (String n : named) {
+            h.remove(n);
+        }
+        for (AsciiString n : HOP_BY_HOP) {
+            if (webSocket && (n.equals(HttpHeaderNames.CONNECTION) || n.equals(HttpHeaderNames.UPGRADE))) {
+                continue;
+            }
+            h.remove(n);
+        }
+        h.add(HttpHeaderNames.VIA, http2 ? via2 : via1);
+    }
+
+    private static boolean isHopByHop(CharSequence name, Set<String> named) {
+        for (AsciiString h : HOP_BY_HOP) {
+            if (h.contentEqualsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return !named.isEmpty() && named.contains(name.toString().toLowerCase(Locale.ROOT));
+    }
+
+    private static Set<String> connectionTokens(HttpHeaders headers) {
+        String connection = headers.get(HttpHeaderNames.CONNECTION);
+        if (connection == null) {
+            return Set.of();
+        }
+        java.util.HashSet<String> tokens = new java.util.HashSet<>();
+        for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
+            for (String t : value.split(",")) {
+                String token = t.trim().toLowerCase(Locale.ROOT);
+                if (!token.isEmpty() && !token.equals("close") && !token.equals("keep-alive")) {
+                    tokens.add(token);
+                }
+            }
+        }
+        return tokens;
+    }
+
+    /**
+     * Returns the client's request id when it is sane (1 to 128 visible ASCII characters), else a new one.
+     */
+    static String requestId(HttpHeaders headers) {
+        String id = headers.get(X_REQUEST_ID);
+        if (id != null && !id.isEmpty() && id.length() <= 128) {
+            boolean ok = true;
+            for (int i = 0; i < id.length() && ok; i++) {
+                char c = id.charAt(i);
+                ok = c > ' ' && c < 0x7f && c != '"' && c != '\\';
+            }
+            if (ok) {
+                return id;
+            }
+        }
+        return randomHex(16);
+    }
+
+    /** Whether a W3C traceparent is well formed (version 00 layout, non-zero ids, version not ff). */
+    static boolean validTraceparent(String tp) {
+        if (tp == null || tp.length() < 55 || tp.charAt(2) != '-' || tp.charAt(35) != '-' || tp.charAt(52) != '-') {
+            return false;
+        }
+        if (tp.startsWith("ff") || tp.startsWith("00") && tp.length() != 55) {
+            return false;
+        }
+        return isHex(tp, 0, 2) && isHex(tp, 3, 35) && isHex(tp, 36, 52) && isHex(tp, 53, 55)
+                && !allZero(tp, 3, 35) && !allZero(tp, 36, 52);
+    }
+
+    static String newTraceparent() {
+        return "00-" + randomHex(16) + "-" + randomHex(8) + "-01";
+    }
+
+    private static boolean isHex(String s, int from, int to) {
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean allZero(String s, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (s.charAt(i) != '0') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String randomHex(int bytes) {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        char[] out = new char[bytes * 2];
+        for (int i = 0; i < bytes; i++) {
+            int b = r.nextInt(256);
+            out[2 * i] = HEX[b >>> 4];
+            out[2 * i + 1] = HEX[b & 0xf];
+        }
+        return new String(out);
+    }
+}

@@ -1,0 +1,57 @@
+package io.edgespot.proxy.server;
+
+import io.edgespot.proxy.metrics.EdgeMetrics;
+import io.edgespot.proxy.upstream.UpstreamPool;
+import io.netty.channel.EventLoop;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * What every connection of one server shares: the live config generation, metrics, the per-loop upstream pools
+ * and the drain flag.
+ */
+final class ProxyContext {
+
+    private final AtomicReference<EdgeRuntime> runtime;
+    private final EdgeMetrics metrics;
+    private final Transport transport;
+    private final ConcurrentHashMap<EventLoop, UpstreamPool> pools = new ConcurrentHashMap<>();
+    private volatile boolean draining;
+
+    ProxyContext(EdgeRuntime initial, EdgeMetrics metrics, Transport transport) {
+        this.runtime = new AtomicReference<>(initial);
+        this.metrics = metrics;
+        this.transport = transport;
+    }
+
+    EdgeRuntime runtime() {
+        return runtime.get();
+    }
+
+    void swap(EdgeRuntime next) {
+        runtime.set(next);
+    }
+
+    EdgeMetrics metrics() {
+        return metrics;
+    }
+
+    /** The upstream pool of {@code loop}; created on first use. */
+    UpstreamPool pool(EventLoop loop) {
+        UpstreamPool p = pools.get(loop);
+        return p != null ? p : pools.computeIfAbsent(loop,
+                l -> new UpstreamPool(l, transport.socketChannel(), metrics));
+    }
+
+    Iterable<java.util.Map.Entry<EventLoop, UpstreamPool>> pools() {
+        return pools.entrySet();
+    }
+
+    boolean draining() {
+        return draining;
+    }
+
+    void startDraining() {
+        draining = true;
+    }
+}

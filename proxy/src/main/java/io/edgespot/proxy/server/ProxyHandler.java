@@ -1,0 +1,718 @@
+package io.edgespot.proxy.server;
+
+import io.edgespot.proxy.config.EdgeConfig.Route;
+import io.edgespot.proxy.upstream.ClusterState;
+import io.edgespot.proxy.upstream.EndpointState;
+import io.edgespot.proxy.upstream.UpstreamConnection;
+import io.edgespot.proxy.upstream.UpstreamPool;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Proxies the requests of one downstream HTTP/1.1 connection, or of one HTTP/2 stream, to upstream clusters.
+ *
+ * <p>Reads are manual on both sides. The downstream is read only when the exchange can take the next message
+ * (the upstream connection is writable, or the previous response is complete), and the upstream only while the
+ * downstream is writable, so bodies stream both ways with back-pressure and neither side is buffered whole.
+ * HTTP/1.1 requests are taken one at a time, which keeps pipelined responses in order.
+ */
+final class ProxyHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProxyHandler.class);
+
+    private final ProxyContext px;
+    private final ConnectionInfo info;
+    private final boolean http2;
+    private final Http1Timeouts timeouts;
+    private ChannelHandlerContext ctx;
+    private boolean started;
+    private Exchange current;
+    /** After a local answer to a request without a body: skip to its end, then take the next request. */
+    private boolean skipToLast;
+    /** A read was asked for and no message has come yet. */
+    private boolean readPending;
+
+    /**
+     * @param info     the connection's listener, client address and TLS tenant
+     * @param http2    this handler serves one HTTP/2 stream
+     * @param timeouts the HTTP/1.1 connection's idle and head clocks; null for HTTP/2
+     */
+    ProxyHandler(ProxyContext px, ConnectionInfo info, boolean http2, Http1Timeouts timeouts) {
+        this.px = px;
+        this.info = info;
+        this.http2 = http2;
+        this.timeouts = timeouts;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        if (ctx.channel().isActive()) {
+            start();
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        start();
+        ctx.fireChannelActive();
+    }
+
+    private void start() {
+        if (!started) {
+            started = true;
+            awaitNext();
+        }
+    }
+
+    private void awaitNext() {
+        if (timeouts != null) {
+            timeouts.awaitRequest();
+        }
+        read();
+    }
+
+    /**
+     * Asks for the next downstream message. A read can end without one (TLS records, partial input); then
+     * {@link #channelReadComplete} asks again, as auto-read off requires.
+     */
+    private void read() {
+        readPending = true;
+        ctx.read();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (readPending) {
+            ctx.read();
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        readPending = false;
+        if (msg instanceof HttpRequest request) {
+            if (current != null) {
+                ReferenceCountUtil.release(msg);
+                ctx.close();
+                return;
+            }
+            current = new Exchange(request);
+            current.start();
+        } else if (msg instanceof HttpContent content) {
+            if (current != null && !current.requestComplete) {
+                current.onRequestBody(content);
+            } else {
+                content.release();
+                if (skipToLast && content instanceof LastHttpContent) {
+                    skipToLast = false;
+                    awaitNext();
+                } else if (skipToLast) {
+                    read();
+                }
+            }
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (current != null && ctx.channel().isWritable()) {
+            current.onDownstreamWritable();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (current != null) {
+            current.onDownstreamClosed();
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == DrainEvent.INSTANCE) {
+            if (!http2 && current == null) {
+                ctx.close();
+            }
+        } else if (!(evt instanceof SslHandshakeCompletionEvent)) {
+            ctx.fireUserEventTriggered(evt);
+        } else {
+            ReferenceCountUtil.release(evt);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("downstream {} failed: {}", info.listener(), cause.toString());
+        ctx.close();
+    }
+
+    /** Sends a response the proxy made itself, then moves on to the next request or closes. */
+    private void answerLocally(Exchange ex, HttpResponseStatus status, String reason, String metric) {
+        if (metric != null) {
+            px.metrics().rejected(metric);
+        }
+        boolean close = !http2 && (!ex.requestComplete && ex.requestHasBody || ex.closeAfter());
+        ex.finishMetrics(status.code());
+        current = null;
+        ErrorResponses.send(ctx.channel(), status, reason, ex.requestId, close);
+        if (http2 || close) {
+            return;
+        }
+        if (ex.requestComplete) {
+            awaitNext();
+        } else {
+            skipToLast = true;
+            read();
+        }
+    }
+
+    /** One request and its response. */
+    private final class Exchange implements UpstreamConnection.Listener {
+
+        private final HttpRequest request;
+        private final long startNanos = System.nanoTime();
+        private final String requestId;
+        private final boolean requestHasBody;
+        private final boolean idempotent;
+        private final boolean keepAlive;
+        private EdgeRuntime rt;
+        private TenantRuntime tenant;
+        private Route route;
+        private ClusterState cluster;
+        private EndpointState endpoint;
+        private UpstreamConnection conn;
+        private HttpRequest upstreamHead;
+        private boolean requestComplete;
+        private boolean headSent;
+        private long requestBodyBytes;
+        private boolean responseStarted;
+        private boolean responseComplete;
+        private boolean closeDelimited;
+        /** The downstream connection closes after this response (HTTP/1.0 without a length). */
+        private boolean forceClose;
+        private boolean upstreamKeepAlive;
+        private int status;
+        private int attempts;
+        private boolean retryClaimed;
+        private boolean done;
+        private ScheduledFuture<?> totalTimer;
+        private ScheduledFuture<?> firstByteTimer;
+
+        Exchange(HttpRequest request) {
+            this.request = request;
+            this.requestId = ForwardHeaders.requestId(request.headers());
+            this.requestComplete = request instanceof LastHttpContent;
+            this.requestHasBody = http2 ? !requestComplete : HttpUtil.getContentLength(request, 0L) > 0
+                    || HttpUtil.isTransferEncodingChunked(request);
+            HttpMethod m = request.method();
+            this.idempotent = m.equals(HttpMethod.GET) || m.equals(HttpMethod.HEAD) || m.equals(HttpMethod.OPTIONS)
+                    || m.equals(HttpMethod.PUT) || m.equals(HttpMethod.DELETE) || m.equals(HttpMethod.TRACE);
+            this.keepAlive = http2 || HttpUtil.isKeepAlive(request);
+        }
+
+        boolean closeAfter() {
+            return !http2 && (!keepAlive || px.draining());
+        }
+
+        void start() {
+            if (request instanceof FullHttpRequest full) {
+                full.content().release();
+            }
+            if (http2) {
+                RequestGuard.Rejection r = RequestGuard.check(request, px.runtime().config().limits(), true);
+                if (r != null) {
+                    answerLocally(this, r.status(), r.reason(), r.metric());
+                    return;
+                }
+            }
+            rt = px.runtime();
+            String host = hostOnly(request.headers().get(HttpHeaderNames.HOST));
+            tenant = rt.hosts().get(host);
+            if (info.tlsTenant() != null && (tenant == null || !tenant.name().equals(info.tlsTenant()))) {
+                answerLocally(this, HttpResponseStatus.MISDIRECTED_REQUEST,
+                        "host is not served on this TLS connection", "misdirected");
+                return;
+            }
+            if (tenant == null) {
+                answerLocally(this, HttpResponseStatus.NOT_FOUND, "unknown host", "unknown_host");
+                return;
+            }
+            String uri = request.uri();
+            int q = uri.indexOf('?');
+            String path = q < 0 ? uri : uri.substring(0, q);
+            route = tenant.routes().match(request.method().name(), path, request.headers());
+            if (route == null) {
+                answerLocally(this, HttpResponseStatus.NOT_FOUND, "no route", "no_route");
+                return;
+            }
+            if (HttpUtil.getContentLength(request, 0L) > route.maxBodyBytes()) {
+                answerLocally(this, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "request body too large",
+                        "body_too_large");
+                return;
+            }
+            String expect = request.headers().get(HttpHeaderNames.EXPECT);
+            if (expect != null && !HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(expect)) {
+                answerLocally(this, HttpResponseStatus.EXPECTATION_FAILED, "unsupported expectation", "bad_request");
+                return;
+            }
+            cluster = tenant.clusters().get(route.to());
+            String upstreamPath = rewrite(uri);
+            upstreamHead = rt.forward().upstreamRequest(request, route, upstreamPath, info.clientIp(),
+                    info.scheme(), http2, requestHasBody, requestId, false);
+            cluster.requestStarted();
+            long total = route.timeouts().total().toNanos();
+            if (total > 0) {
+                totalTimer = ctx.executor().schedule(this::totalTimeout, total, TimeUnit.NANOSECONDS);
+            }
+            if (HttpUtil.is100ContinueExpected(request)) {
+                ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+            }
+            attempt(null);
+        }
+
+        private String rewrite(String uri) {
+            if (route.stripPrefix().isEmpty()) {
+                return uri;
+            }
+            String prefix = route.stripPrefix().get();
+            if (!uri.startsWith(prefix)) {
+                return uri;
+            }
+            String rest = uri.substring(prefix.length());
+            String replacement = route.rewritePrefix().orElse("");
+            String out = replacement + rest;
+            if (out.isEmpty() || out.charAt(0) != '/') {
+                out = "/" + out;
+            }
+            return out;
+        }
+
+        private void attempt(EndpointState exclude) {
+            endpoint = cluster.pick(request.headers(), exclude);
+            UpstreamPool pool = px.pool(ctx.channel().eventLoop());
+            Future<UpstreamConnection> f = pool.acquire(cluster, endpoint);
+            if (f.isDone()) {
+                connected(f);
+            } else {
+                f.addListener(this::connected);
+            }
+        }
+
+        private void connected(Future<? super UpstreamConnection> f) {
+            if (done) {
+                if (f.isSuccess()) {
+                    ((UpstreamConnection) f.getNow()).release(true);
+                }
+                return;
+            }
+            if (!f.isSuccess()) {
+                Throwable cause = f.cause();
+                if (cause instanceof UpstreamPool.PoolFullException) {
+                    fail(HttpResponseStatus.SERVICE_UNAVAILABLE, "upstream connection limit reached");
+                } else if (cause instanceof SSLException) {
+                    failOrRetry(true, HttpResponseStatus.BAD_GATEWAY, "upstream TLS handshake failed");
+                } else {
+                    failOrRetry(true, HttpResponseStatus.SERVICE_UNAVAILABLE, "upstream connect failed");
+                }
+                return;
+            }
+            conn = (UpstreamConnection) f.getNow();
+            endpoint = conn.endpoint();
+            conn.attach(this);
+            headSent = true;
+            if (requestComplete) {
+                conn.channel().write(upstreamHead);
+                conn.channel().writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+                armFirstByte();
+            } else {
+                conn.channel().writeAndFlush(upstreamHead);
+                pumpRequestBody();
+            }
+            conn.channel().read();
+        }
+
+        private void pumpRequestBody() {
+            if (!requestComplete && conn != null && conn.channel().isWritable()) {
+                read();
+            }
+        }
+
+        void onRequestBody(HttpContent content) {
+            requestBodyBytes += content.content().readableBytes();
+            boolean last = content instanceof LastHttpContent;
+            if (requestBodyBytes > route.maxBodyBytes()) {
+                content.release();
+                if (!responseStarted) {
+                    abortUpstream();
+                    finish(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE.code());
+                    px.metrics().rejected("body_too_large");
+                    ErrorResponses.send(ctx.channel(), HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                            "request body too large", requestId, true);
+                } else {
+                    abortDownstream();
+                }
+                return;
+            }
+            if (last) {
+                requestComplete = true;
+            }
+            if (conn == null) {
+                content.release(); // the upstream went away; the exchange is already answered or retrying
+                return;
+            }
+            conn.channel().writeAndFlush(content);
+            if (last) {
+                armFirstByte();
+                if (responseComplete) {
+                    complete();
+                }
+            } else {
+                pumpRequestBody();
+            }
+        }
+
+        private void armFirstByte() {
+            long t = route.timeouts().firstByte().toNanos();
+            if (t > 0 && !responseStarted && firstByteTimer == null) {
+                firstByteTimer = ctx.executor().schedule(this::firstByteTimeout, t, TimeUnit.NANOSECONDS);
+            }
+        }
+
+        @Override
+        public void onUpstreamMessage(Object msg) {
+            if (done) {
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            if (msg instanceof HttpResponse response) {
+                if (response.decoderResult().isFailure()) {
+                    ReferenceCountUtil.release(msg);
+                    px.metrics().upstreamError(tenant.name(), cluster.name(), "protocol");
+                    cluster.onFailure(endpoint);
+                    abortUpstream();
+                    fail(HttpResponseStatus.BAD_GATEWAY, "invalid upstream response");
+                    return;
+                }
+                int code = response.status().code();
+                if (code < 200) {
+                    ReferenceCountUtil.release(msg); // interim responses are not forwarded
+                    return;
+                }
+                onResponseHead(response);
+            }
+            if (msg instanceof HttpContent content) {
+                if (content.decoderResult().isFailure()) {
+                    content.release();
+                    px.metrics().upstreamError(tenant.name(), cluster.name(), "protocol");
+                    abortUpstream();
+                    abortDownstream();
+                    return;
+                }
+                if (msg instanceof HttpResponse) {
+                    // a full response object: its head went out above
+                    content.release();
+                } else {
+                    ctx.write(content);
+                }
+                if (content instanceof LastHttpContent) {
+                    responseComplete = true;
+                    ctx.flush();
+                    complete(); // if the client still sends a body nobody waits for, complete() closes
+                }
+            }
+        }
+
+        private void onResponseHead(HttpResponse response) {
+            cancel(firstByteTimer);
+            firstByteTimer = null;
+            status = response.status().code();
+            cluster.onResponse(endpoint, status);
+            if (status >= 502 && status <= 504 && route.retry().on5xx() && canRetry(false)) {
+                ReferenceCountUtil.release(response);
+                abortUpstream();
+                retry();
+                return;
+            }
+            upstreamKeepAlive = HttpUtil.isKeepAlive(response);
+            boolean bodyless = request.method().equals(HttpMethod.HEAD) || status == 204 || status == 304;
+            boolean framed = HttpUtil.isContentLengthSet(response) || HttpUtil.isTransferEncodingChunked(response);
+            closeDelimited = !bodyless && !framed;
+            rt.forward().downstreamResponse(response, http2, false);
+            HttpHeaders h = response.headers();
+            if (!http2) {
+                boolean http10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
+                if (!bodyless && !h.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+                    if (http10) {
+                        forceClose = true; // the end of the body is the end of the connection
+                    } else {
+                        h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+                    }
+                }
+                if (closeAfter() || forceClose) {
+                    h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+                } else if (http10) {
+                    h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+                }
+            }
+            response.setProtocolVersion(HttpVersion.HTTP_1_1);
+            responseStarted = true;
+            ctx.write(response);
+        }
+
+        @Override
+        public void onUpstreamReadComplete() {
+            if (done || responseComplete || conn == null) {
+                return;
+            }
+            if (responseStarted) {
+                ctx.flush();
+                if (!ctx.channel().isWritable()) {
+                    return; // resumed by onDownstreamWritable
+                }
+            }
+            conn.channel().read();
+        }
+
+        @Override
+        public void onUpstreamWritable() {
+            pumpRequestBody();
+        }
+
+        void onDownstreamWritable() {
+            if (!done && responseStarted && !responseComplete && conn != null) {
+                conn.channel().read();
+            }
+        }
+
+        @Override
+        public void onUpstreamClosed(Throwable cause) {
+            conn = null;
+            if (done) {
+                return;
+            }
+            if (responseComplete) {
+                return;
+            }
+            cluster.onFailure(endpoint);
+            String kind = cause instanceof SSLException ? "tls" : "reset";
+            px.metrics().upstreamError(tenant.name(), cluster.name(), kind);
+            if (responseStarted) {
+                abortDownstream();
+                return;
+            }
+            failOrRetry(false, HttpResponseStatus.BAD_GATEWAY, "upstream closed the connection");
+        }
+
+        void onDownstreamClosed() {
+            if (done) {
+                return;
+            }
+            done = true;
+            current = null;
+            cancelTimers();
+            abortUpstream();
+            finishClusterAccounting();
+        }
+
+        /**
+         * A connect failure, or a reset before any response byte: try another endpoint when the policy and
+         * the budget allow, else answer.
+         */
+        private void failOrRetry(boolean connectPhase, HttpResponseStatus status, String reason) {
+            if (canRetry(connectPhase)) {
+                retry();
+            } else {
+                fail(status, reason);
+            }
+        }
+
+        private boolean canRetry(boolean connectPhase) {
+            if (responseStarted || done) {
+                return false;
+            }
+            boolean replayable = connectPhase && requestBodyBytes == 0 || idempotent && !requestHasBody;
+            if (!replayable) {
+                return false;
+            }
+            boolean keepAliveRace = !connectPhase && conn == null && endpoint != null && attempts == 0;
+            if (attempts >= route.retry().attempts() && !keepAliveRace) {
+                return false;
+            }
+            if (!retryClaimed) {
+                if (!cluster.tryStartRetry(route.retry().budgetPercent())) {
+                    return false;
+                }
+                retryClaimed = true;
+            }
+            return true;
+        }
+
+        private void retry() {
+            attempts++;
+            headSent = false;
+            EndpointState failed = endpoint;
+            attempt(failed);
+        }
+
+        private void totalTimeout() {
+            totalTimer = null;
+            if (done) {
+                return;
+            }
+            px.metrics().timeout("total");
+            if (responseStarted) {
+                abortUpstream();
+                abortDownstream();
+            } else {
+                abortUpstream();
+                fail(HttpResponseStatus.GATEWAY_TIMEOUT, "request did not complete in time");
+            }
+        }
+
+        private void firstByteTimeout() {
+            firstByteTimer = null;
+            if (done || responseStarted) {
+                return;
+            }
+            px.metrics().timeout("first_byte");
+            px.metrics().upstreamError(tenant.name(), cluster.name(), "timeout");
+            abortUpstream();
+            fail(HttpResponseStatus.GATEWAY_TIMEOUT, "upstream did not answer in time");
+        }
+
+        /** Answers with the proxy's own error; the exchange ends. */
+        private void fail(HttpResponseStatus st, String reason) {
+            if (done) {
+                return;
+            }
+            abortUpstream();
+            finish(st.code());
+            boolean close = !http2 && (!requestComplete || closeAfter());
+            ErrorResponses.send(ctx.channel(), st, reason, requestId, close);
+            if (!close && !http2) {
+                awaitNext();
+            }
+        }
+
+        /** The response is complete downstream. */
+        private void complete() {
+            if (done) {
+                return;
+            }
+            boolean reusable = upstreamKeepAlive && requestComplete && !closeDelimited;
+            UpstreamConnection c = conn;
+            conn = null;
+            if (c != null) {
+                c.release(reusable);
+            }
+            boolean close = !http2 && (!requestComplete || closeAfter() || forceClose);
+            finish(status);
+            if (close) {
+                ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            } else if (!http2) {
+                awaitNext();
+            }
+        }
+
+        private void finish(int code) {
+            done = true;
+            current = null;
+            cancelTimers();
+            finishClusterAccounting();
+            if (tenant != null && cluster != null && headSent) {
+                px.metrics().upstreamFinished(tenant.name(), cluster.name(), System.nanoTime() - startNanos);
+            }
+            finishMetrics(code);
+        }
+
+        void finishMetrics(int code) {
+            px.metrics().requestFinished(tenant == null ? "-" : tenant.name(),
+                    route == null ? "-" : Integer.toString(route.index()), code, System.nanoTime() - startNanos);
+        }
+
+        private void finishClusterAccounting() {
+            if (cluster != null && upstreamHead != null) {
+                cluster.requestFinished();
+                upstreamHead = null;
+            }
+            if (retryClaimed) {
+                cluster.retryFinished();
+                retryClaimed = false;
+            }
+        }
+
+        private void abortUpstream() {
+            UpstreamConnection c = conn;
+            conn = null;
+            if (c != null) {
+                c.release(false);
+            }
+        }
+
+        /** The response cannot be completed: cut the downstream so the client sees a truncation, not an end. */
+        private void abortDownstream() {
+            done = true;
+            current = null;
+            cancelTimers();
+            finishClusterAccounting();
+            finishMetrics(status == 0 ? 502 : status);
+            ctx.flush();
+            ctx.close();
+        }
+
+        private void cancelTimers() {
+            cancel(totalTimer);
+            cancel(firstByteTimer);
+            totalTimer = null;
+            firstByteTimer = null;
+        }
+    }
+
+    private static void cancel(ScheduledFuture<?> f) {
+        if (f != null) {
+            f.cancel(false);
+        }
+    }
+
+    /** The host of a Host header value, without port or brackets, or null. */
+    static String hostOnly(String hostHeader) {
+        if (hostHeader == null) {
+            return null;
+        }
+        if (hostHeader.startsWith("[")) {
+            int end = hostHeader.indexOf(']');
+            return end < 0 ? hostHeader : hostHeader.substring(1, end);
+        }
+        int colon = hostHeader.lastIndexOf(':');
+        return colon < 0 ? hostHeader : hostHeader.substring(0, colon);
+    }
+
+}

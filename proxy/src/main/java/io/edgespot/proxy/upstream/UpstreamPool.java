@@ -1,0 +1,223 @@
+package io.edgespot.proxy.upstream;
+
+import io.edgespot.proxy.config.EdgeConfig.Cluster;
+import io.edgespot.proxy.config.EdgeConfig.Endpoint;
+import io.edgespot.proxy.metrics.EdgeMetrics;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The upstream connections of one event loop: idle HTTP/1.1 connections per endpoint, and requests waiting
+ * for a connection when their cluster is at its connection bound.
+ *
+ * <p>Confined to its event loop, so it takes no locks; the cluster-wide bounds live in {@link ClusterState} and
+ * hold across loops. New connections are opened on this loop, the downstream channel's own, so an exchange
+ * never crosses threads.
+ */
+public final class UpstreamPool {
+
+    /** Raised when a cluster has neither a free connection slot nor a free pending slot. */
+    public static final class PoolFullException extends Exception {
+        PoolFullException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private record Waiter(Promise<UpstreamConnection> promise, ScheduledFuture<?> timeout) {
+    }
+
+    private final EventLoop loop;
+    private final Class<? extends SocketChannel> channelClass;
+    private final EdgeMetrics metrics;
+    private final Map<EndpointState, ArrayDeque<UpstreamConnection>> idle = new HashMap<>();
+    private final Map<ClusterState, ArrayDeque<Waiter>> waiters = new HashMap<>();
+
+    public UpstreamPool(EventLoop loop, Class<? extends SocketChannel> channelClass, EdgeMetrics metrics) {
+        this.loop = loop;
+        this.channelClass = channelClass;
+        this.metrics = metrics;
+    }
+
+    EdgeMetrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * Gets a connection to {@code endpoint}: an idle one, a new one, or, when the cluster is at its bound, the
+     * next one released on this loop (waiting at most the cluster's connect timeout).
+     *
+     * <p>Must be called on this pool's event loop.
+     */
+    public Future<UpstreamConnection> acquire(ClusterState cluster, EndpointState endpoint) {
+        ArrayDeque<UpstreamConnection> q = idle.get(endpoint);
+        if (q != null) {
+            UpstreamConnection c;
+            while ((c = q.pollLast()) != null) {
+                cancelIdleTimer(c);
+                if (c.channel().isActive()) {
+                    return loop.newSucceededFuture(c);
+                }
+            }
+        }
+        if (cluster.tryReserveConnection()) {
+            return connect(cluster, endpoint);
+        }
+        if (!cluster.tryReservePending()) {
+            metrics.upstreamError(cluster.tenant(), cluster.name(), "pool_full");
+            return loop.newFailedFuture(new PoolFullException("upstream connection limit reached"));
+        }
+        Promise<UpstreamConnection> p = loop.newPromise();
+        long timeout = cluster.config().connectTimeout().toNanos();
+        Waiter[] self = new Waiter[1];
+        ScheduledFuture<?> t = loop.schedule(() -> {
+            ArrayDeque<Waiter> w = waiters.get(cluster);
+            if (w != null && w.remove(self[0])) {
+                cluster.releasePending();
+                metrics.upstreamError(cluster.tenant(), cluster.name(), "pool_full");
+                p.tryFailure(new PoolFullException("no upstream connection became free in time"));
+            }
+        }, timeout, TimeUnit.NANOSECONDS);
+        self[0] = new Waiter(p, t);
+        waiters.computeIfAbsent(cluster, k -> new ArrayDeque<>()).add(self[0]);
+        return p;
+    }
+
+    /** Takes back a reusable connection: to a waiter of its cluster, else into the idle set. */
+    void offer(UpstreamConnection c) {
+        Waiter w = pollWaiter(c.cluster());
+        if (w != null) {
+            w.promise().setSuccess(c);
+            return;
+        }
+        idle.computeIfAbsent(c.endpoint(), k -> new ArrayDeque<>()).addLast(c);
+        long idleNanos = c.cluster().config().idleTimeout().toNanos();
+        c.idleTimer = loop.schedule(() -> {
+            c.idleTimer = null;
+            c.channel().close();
+        }, idleNanos, TimeUnit.NANOSECONDS);
+    }
+
+    void removeIdle(UpstreamConnection c) {
+        cancelIdleTimer(c);
+        ArrayDeque<UpstreamConnection> q = idle.get(c.endpoint());
+        if (q != null) {
+            q.remove(c);
+        }
+    }
+
+    /** A connection of {@code cluster} closed: its slot is free, so a waiter may open a new one. */
+    void connectionClosed(ClusterState cluster) {
+        ArrayDeque<Waiter> q = waiters.get(cluster);
+        if (q == null || q.isEmpty() || !cluster.tryReserveConnection()) {
+            return;
+        }
+        Waiter w = pollWaiter(cluster);
+        EndpointState e = cluster.pick(io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE, null);
+        connect(cluster, e).addListener(f -> {
+            if (f.isSuccess()) {
+                w.promise().setSuccess((UpstreamConnection) f.getNow());
+            } else {
+                w.promise().setFailure(f.cause());
+            }
+        });
+    }
+
+    private Waiter pollWaiter(ClusterState cluster) {
+        ArrayDeque<Waiter> q = waiters.get(cluster);
+        Waiter w = q == null ? null : q.poll();
+        if (w != null) {
+            w.timeout().cancel(false);
+            cluster.releasePending();
+        }
+        return w;
+    }
+
+    private static void cancelIdleTimer(UpstreamConnection c) {
+        if (c.idleTimer != null) {
+            c.idleTimer.cancel(false);
+            c.idleTimer = null;
+        }
+    }
+
+    /** Closes every idle connection, for shutdown and drain. */
+    public void closeIdle() {
+        for (ArrayDeque<UpstreamConnection> q : idle.values()) {
+            for (UpstreamConnection c : q.toArray(new UpstreamConnection[0])) {
+                c.channel().close();
+            }
+        }
+    }
+
+    private Future<UpstreamConnection> connect(ClusterState cluster, EndpointState endpoint) {
+        Cluster config = cluster.config();
+        Endpoint ep = endpoint.endpoint();
+        UpstreamConnection conn = new UpstreamConnection(this, cluster, endpoint);
+        Promise<UpstreamConnection> promise = loop.newPromise();
+        SslContext ssl = cluster.sslContext();
+        String tlsName = config.tls().flatMap(t -> t.sni()).orElse(ep.host());
+        int connectMillis = (int) Math.max(1, config.connectTimeout().toMillis());
+        Bootstrap b = new Bootstrap().group(loop).channel(channelClass)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectMillis)
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        if (ssl != null) {
+                            SslHandler h = ssl.newHandler(ch.alloc(), tlsName, ep.port());
+                            h.setHandshakeTimeoutMillis(connectMillis);
+                            ch.pipeline().addLast("tls", h);
+                        }
+                        ch.pipeline().addLast("http", new HttpClientCodec(8192, 64 * 1024, 16 * 1024, true));
+                        ch.pipeline().addLast("upstream", conn);
+                    }
+                });
+        config.sourceAddress().ifPresent(a -> b.localAddress(new InetSocketAddress(a, 0)));
+        ChannelFuture cf = b.connect(ep.host(), ep.port());
+        cf.addListener(f -> {
+            if (!f.isSuccess()) {
+                conn.connectFailed();
+                cluster.onFailure(endpoint);
+                metrics.upstreamError(cluster.tenant(), cluster.name(), "connect");
+                promise.tryFailure(f.cause());
+                return;
+            }
+            Channel ch = cf.channel();
+            SslHandler tls = ch.pipeline().get(SslHandler.class);
+            if (tls == null) {
+                conn.established();
+                promise.trySuccess(conn);
+                return;
+            }
+            ch.read(); // the handshake needs reads while auto-read is off
+            tls.handshakeFuture().addListener(h -> {
+                if (h.isSuccess()) {
+                    conn.established();
+                    promise.trySuccess(conn);
+                } else {
+                    cluster.onFailure(endpoint);
+                    metrics.upstreamError(cluster.tenant(), cluster.name(), "tls");
+                    promise.tryFailure(h.cause());
+                    ch.close();
+                }
+            });
+        });
+        return promise;
+    }
+}
