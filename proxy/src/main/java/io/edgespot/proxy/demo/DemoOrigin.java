@@ -20,6 +20,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -81,7 +82,8 @@ public final class DemoOrigin implements AutoCloseable {
     private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
     private final AtomicLong timeServed = new AtomicLong();
     private final Object pageLock = new Object();
-    private final String lastModified = HTTP_DATE.format(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+    private final Instant startedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    private final String lastModified = HTTP_DATE.format(startedAt);
     private long pageGeneration;
     private String pageEtag = "";
     private volatile HttpServer server;
@@ -245,8 +247,8 @@ public final class DemoOrigin implements AutoCloseable {
                 .putHeader("Last-Modified", lastModified);
         HttpServerRequest request = ctx.request();
         String inm = request.getHeader("If-None-Match");
-        boolean notModified = inm != null ? matches(inm, a.etag) : lastModified.equals(request.getHeader(
-                "If-Modified-Since"));
+        boolean notModified = inm != null ? matches(inm, a.etag)
+                : notModifiedSince(request.getHeader("If-Modified-Since"), startedAt);
         if (notModified) {
             response.setStatusCode(304).end();
             return;
@@ -328,6 +330,18 @@ public final class DemoOrigin implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /** If-Modified-Since (RFC 9110, 13.1.3): true when the resource has not changed since the given date. */
+    static boolean notModifiedSince(String ifModifiedSince, Instant lastModified) {
+        if (ifModifiedSince == null) {
+            return false;
+        }
+        try {
+            return !lastModified.isAfter(Instant.from(DateTimeFormatter.RFC_1123_DATE_TIME.parse(ifModifiedSince)));
+        } catch (DateTimeException e) {
+            return false; // an invalid date is ignored
+        }
     }
 
     private static String opaque(String tag) {

@@ -327,6 +327,16 @@ final class DemoOriginTest {
         assertThat(DemoOrigin.matches("\"ab\"", "\"a\"")).isFalse();
     }
 
+    @Test
+    void modifiedSinceComparison() {
+        Instant lm = Instant.parse("2026-11-30T12:00:00Z");
+        assertThat(DemoOrigin.notModifiedSince(null, lm)).isFalse();
+        assertThat(DemoOrigin.notModifiedSince("Mon, 30 Nov 2026 12:00:00 GMT", lm)).isTrue();
+        assertThat(DemoOrigin.notModifiedSince("Mon, 30 Nov 2026 13:00:00 GMT", lm)).isTrue();
+        assertThat(DemoOrigin.notModifiedSince("Mon, 30 Nov 2026 11:59:59 GMT", lm)).isFalse();
+        assertThat(DemoOrigin.notModifiedSince("yesterday", lm)).isFalse();
+    }
+
     /** Collects whole messages: text as "text:..." strings, binary as byte arrays. */
     private static final class Listener implements WebSocket.Listener {
         final LinkedBlockingQueue<Object> messages = new LinkedBlockingQueue<>();
