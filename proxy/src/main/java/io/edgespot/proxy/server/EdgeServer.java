@@ -1,5 +1,6 @@
 package io.edgespot.proxy.server;
 
+import io.edgespot.cache.HttpCache;
 import io.edgespot.crypto.tls.TlsMaterialException;
 import io.edgespot.proxy.config.EdgeConfig;
 import io.edgespot.proxy.config.EdgeConfig.Listener;
@@ -38,6 +39,7 @@ public final class EdgeServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EdgeServer.class);
 
     private final EdgeMetrics metrics;
+    private final HttpCache cache;
     private final Transport transport;
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
@@ -50,13 +52,19 @@ public final class EdgeServer implements AutoCloseable {
     /**
      * Builds the server; nothing listens before {@link #start()}.
      *
+     * @param cache the shared HTTP cache, or null to run without one
      * @throws TlsMaterialException when a certificate, key or CA file cannot be used
+     * @throws io.edgespot.crypto.KeyException when the KEK or a tenant keyset cannot be opened
      */
-    public EdgeServer(EdgeConfig config, EdgeMetrics metrics) throws TlsMaterialException {
+    public EdgeServer(EdgeConfig config, EdgeMetrics metrics, HttpCache cache) throws TlsMaterialException {
         this.metrics = metrics;
+        this.cache = cache;
         this.transport = Transport.choose(config.server().nativeTransport());
         EdgeRuntime runtime = EdgeRuntime.build(config, null, metrics);
-        this.px = new ProxyContext(runtime, metrics, transport);
+        if (cache != null) {
+            CacheTenants.apply(cache, config);
+        }
+        this.px = new ProxyContext(runtime, metrics, transport, cache);
         this.bossGroup = transport.newGroup(1, "edgespot-accept");
         this.workerGroup = transport.newGroup(config.server().eventLoops(), "edgespot-io");
         this.downstream = new DefaultChannelGroup("downstream", GlobalEventExecutor.INSTANCE);
@@ -129,6 +137,9 @@ public final class EdgeServer implements AutoCloseable {
             notes.add("listeners: changes take effect after a restart");
         }
         EdgeRuntime runtime = EdgeRuntime.build(next, px.runtime(), metrics);
+        if (cache != null) {
+            CacheTenants.apply(cache, next);
+        }
         px.swap(runtime);
         health.start(runtime.clusters());
         metrics.setConfigGeneration(runtime.generation());

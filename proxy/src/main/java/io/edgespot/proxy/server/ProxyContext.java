@@ -1,5 +1,6 @@
 package io.edgespot.proxy.server;
 
+import io.edgespot.cache.HttpCache;
 import io.edgespot.proxy.metrics.EdgeMetrics;
 import io.edgespot.proxy.upstream.UpstreamPool;
 import io.netty.channel.EventLoop;
@@ -16,12 +17,19 @@ final class ProxyContext {
     private final EdgeMetrics metrics;
     private final Transport transport;
     private final ConcurrentHashMap<EventLoop, UpstreamPool> pools = new ConcurrentHashMap<>();
+    private final HttpCache cache;
     private volatile boolean draining;
 
-    ProxyContext(EdgeRuntime initial, EdgeMetrics metrics, Transport transport) {
+    ProxyContext(EdgeRuntime initial, EdgeMetrics metrics, Transport transport, HttpCache cache) {
         this.runtime = new AtomicReference<>(initial);
         this.metrics = metrics;
         this.transport = transport;
+        this.cache = cache;
+    }
+
+    /** The shared cache, or null when the instance runs without one. */
+    HttpCache cache() {
+        return cache;
     }
 
     EdgeRuntime runtime() {

@@ -1,15 +1,24 @@
 package io.edgespot.proxy.server;
 
+import io.edgespot.cache.BodyCollector;
+import io.edgespot.cache.CacheExchange;
+import io.edgespot.cache.HttpCache;
+import io.edgespot.cache.LookupResult;
+import io.edgespot.cache.ResponseDecision;
+import io.edgespot.proxy.cache.CacheBodies;
+import io.edgespot.proxy.cache.NettyFields;
 import io.edgespot.proxy.config.EdgeConfig.Route;
 import io.edgespot.proxy.upstream.ClusterState;
 import io.edgespot.proxy.upstream.EndpointState;
 import io.edgespot.proxy.upstream.UpstreamConnection;
 import io.edgespot.proxy.upstream.UpstreamPool;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -22,8 +31,10 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
+import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
@@ -41,6 +52,7 @@ import org.slf4j.LoggerFactory;
 final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProxyHandler.class);
+    private static final AsciiString CACHE_STATUS = AsciiString.cached("cache-status");
 
     private final ProxyContext px;
     private final ConnectionInfo info;
@@ -225,6 +237,12 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         private boolean done;
         private ScheduledFuture<?> totalTimer;
         private ScheduledFuture<?> firstByteTimer;
+        /** The cache's side of this exchange, while the origin's answer is awaited. */
+        private CacheExchange cacheEx;
+        /** Receives the body while it streams downstream, when the cache stores the response. */
+        private BodyCollector collector;
+        /** The Cache-Status of a response the proxy makes itself. */
+        private String cacheStatus;
 
         Exchange(HttpRequest request) {
             this.request = request;
@@ -295,7 +313,105 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             if (HttpUtil.is100ContinueExpected(request)) {
                 ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
             }
+            HttpCache cache = px.cache();
+            if (cache != null && tenant.cached() && route.cache()) {
+                onLookup(cache.lookup(NettyFields.request(request, tenant.name(), info.scheme(),
+                        host.toLowerCase(java.util.Locale.ROOT))));
+            } else {
+                attempt(null);
+            }
+        }
+
+        /** Acts on what the cache says about this request; see the call sequence in the cache package. */
+        private void onLookup(LookupResult result) {
+            if (done) {
+                if (result instanceof LookupResult.Miss m) {
+                    px.cache().abandon(m.exchange());
+                } else if (result instanceof LookupResult.Revalidate r) {
+                    px.cache().abandon(r.exchange());
+                }
+                return;
+            }
+            if (result instanceof LookupResult.Hit hit) {
+                serveHit(hit);
+            } else if (result instanceof LookupResult.Stale stale) {
+                stale.refresh().ifPresent(this::refreshInBackground);
+                serveHit(stale.response());
+            } else if (result instanceof LookupResult.Miss miss) {
+                forwardThroughCache(miss.exchange());
+            } else if (result instanceof LookupResult.Revalidate rv) {
+                forwardThroughCache(rv.exchange());
+            } else if (result instanceof LookupResult.Bypass bypass) {
+                forwardThroughCache(bypass.exchange());
+            } else if (result instanceof LookupResult.Coalesced co) {
+                co.result().whenComplete((r, err) -> ctx.executor().execute(() -> {
+                    if (err != null) {
+                        attempt(null);
+                    } else {
+                        onLookup(r);
+                    }
+                }));
+            } else if (result instanceof LookupResult.OnlyIfCachedMiss m) {
+                cacheStatus = m.cacheStatus();
+                fail(HttpResponseStatus.GATEWAY_TIMEOUT, "not in cache and only-if-cached was asked");
+            }
+        }
+
+        private void forwardThroughCache(CacheExchange ex) {
+            cacheEx = ex;
+            HttpHeaders h = upstreamHead.headers();
+            for (String name : ex.requestHeadersToRemove()) {
+                h.remove(name);
+            }
+            ex.conditionalHeaders().forEach(h::set);
             attempt(null);
+        }
+
+        /** A stale entry was served; fetch a fresh copy for the cache without anyone waiting on it. */
+        private void refreshInBackground(CacheExchange ex) {
+            ClusterState c = cluster;
+            HttpRequest head = rt.forward().upstreamRequest(request, route, rewrite(request.uri()), info.clientIp(),
+                    info.scheme(), http2, false, requestId, false);
+            ex.requestHeadersToRemove().forEach(head.headers()::remove);
+            ex.conditionalHeaders().forEach(head.headers()::set);
+            head.setMethod(HttpMethod.GET);
+            new BackgroundRefresh(px, c, head, ex).start(ctx.channel().eventLoop());
+        }
+
+        /** Sends a response from the cache: the head, then the body one decrypted segment at a time. */
+        private void serveHit(LookupResult.Hit hit) {
+            if (done) {
+                return;
+            }
+            cancel(firstByteTimer);
+            firstByteTimer = null;
+            status = hit.status();
+            HttpResponse head = new io.netty.handler.codec.http.DefaultHttpResponse(HttpVersion.HTTP_1_1,
+                    HttpResponseStatus.valueOf(status));
+            HttpHeaders h = head.headers();
+            NettyFields.copyInto(hit.headers(), h);
+            h.remove(HttpHeaderNames.TRANSFER_ENCODING);
+            h.remove(HttpHeaderNames.CONNECTION);
+            boolean bodyless = request.method().equals(HttpMethod.HEAD) || status == 204 || status == 304;
+            if (status != 204 && status != 304) {
+                h.set(HttpHeaderNames.CONTENT_LENGTH, hit.body().length());
+            }
+            h.add(CACHE_STATUS, hit.cacheStatus());
+            h.add(HttpHeaderNames.VIA, http2 ? "2 " + rt.config().server().via() : "1.1 " + rt.config().server().via());
+            if (!http2 && closeAfter()) {
+                h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            }
+            responseStarted = true;
+            ctx.write(head);
+            Object body = bodyless ? LastHttpContent.EMPTY_LAST_CONTENT : CacheBodies.httpChunks(hit.body());
+            ctx.writeAndFlush(body).addListener(f -> {
+                if (!f.isSuccess()) {
+                    abortDownstream();
+                    return;
+                }
+                responseComplete = true;
+                complete();
+            });
         }
 
         private String rewrite(String uri) {
@@ -436,6 +552,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                     abortDownstream();
                     return;
                 }
+                if (collector != null && !CacheBodies.append(collector, content.content())) {
+                    collector = null; // over the object size bound: stream on without storing
+                }
                 if (msg instanceof HttpResponse) {
                     // a full response object: its head went out above
                     content.release();
@@ -444,6 +563,10 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                 }
                 if (content instanceof LastHttpContent) {
                     responseComplete = true;
+                    if (collector != null) {
+                        collector.complete();
+                        collector = null;
+                    }
                     ctx.flush();
                     complete(); // if the client still sends a body nobody waits for, complete() closes
                 }
@@ -462,6 +585,30 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             upstreamKeepAlive = HttpUtil.isKeepAlive(response);
+            if (cacheEx != null) {
+                ResponseDecision d = px.cache().onResponse(cacheEx, status, NettyFields.from(response.headers()));
+                cacheEx = null;
+                if (d instanceof ResponseDecision.Serve serve) {
+                    ReferenceCountUtil.release(response);
+                    abortUpstream();
+                    serveHit(serve.response());
+                    return;
+                }
+                if (d instanceof ResponseDecision.Refetch) {
+                    ReferenceCountUtil.release(response);
+                    abortUpstream();
+                    onLookup(px.cache().lookup(NettyFields.request(request, tenant.name(), info.scheme(),
+                            hostOnly(request.headers().get(HttpHeaderNames.HOST)).toLowerCase(java.util.Locale.ROOT))));
+                    return;
+                }
+                List<String> strip = d instanceof ResponseDecision.Store st ? st.stripHeaders()
+                        : ((ResponseDecision.Pass) d).stripHeaders();
+                strip.forEach(response.headers()::remove);
+                response.headers().add(CACHE_STATUS, d.cacheStatus());
+                if (d instanceof ResponseDecision.Store st) {
+                    collector = st.collector();
+                }
+            }
             boolean bodyless = request.method().equals(HttpMethod.HEAD) || status == 204 || status == 304;
             boolean framed = HttpUtil.isContentLengthSet(response) || HttpUtil.isTransferEncodingChunked(response);
             closeDelimited = !bodyless && !framed;
@@ -539,6 +686,10 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             current = null;
             cancelTimers();
             abortUpstream();
+            if (cacheEx != null) {
+                px.cache().abandon(cacheEx);
+                cacheEx = null;
+            }
             finishClusterAccounting();
         }
 
@@ -614,9 +765,25 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             abortUpstream();
+            if (cacheEx != null) {
+                ResponseDecision d = px.cache().onError(cacheEx);
+                cacheEx = null;
+                if (d instanceof ResponseDecision.Serve serve && st.code() >= 500) {
+                    serveHit(serve.response());
+                    return;
+                }
+                cacheStatus = d.cacheStatus();
+            }
             finish(st.code());
             boolean close = !http2 && (!requestComplete || closeAfter());
-            ErrorResponses.send(ctx.channel(), st, reason, requestId, close);
+            FullHttpResponse error = ErrorResponses.build(ctx.channel(), st, reason, requestId, close);
+            if (cacheStatus != null) {
+                error.headers().set(CACHE_STATUS, cacheStatus);
+            }
+            ChannelFuture written = ctx.writeAndFlush(error);
+            if (close) {
+                written.addListener(ChannelFutureListener.CLOSE);
+            }
             if (!close && !http2) {
                 awaitNext();
             }
@@ -633,12 +800,17 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             if (c != null) {
                 c.release(reusable);
             }
-            boolean close = !http2 && (!requestComplete || closeAfter() || forceClose);
+            boolean close = !http2 && (requestHasBody && !requestComplete || closeAfter() || forceClose);
             finish(status);
             if (close) {
                 ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             } else if (!http2) {
-                awaitNext();
+                if (requestComplete) {
+                    awaitNext();
+                } else {
+                    skipToLast = true; // the end of a body-less request is still queued: skip it, then go on
+                    read();
+                }
             }
         }
 
@@ -670,6 +842,10 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         }
 
         private void abortUpstream() {
+            if (collector != null) {
+                collector.abort();
+                collector = null;
+            }
             UpstreamConnection c = conn;
             conn = null;
             if (c != null) {

@@ -16,13 +16,15 @@ final class EdgeFixture implements AutoCloseable {
 
     final EdgeServer server;
     final EdgeMetrics metrics;
+    final io.edgespot.cache.HttpCache cache;
     final PrometheusRegistry registry = new PrometheusRegistry();
     private final Map<String, InetSocketAddress> addresses;
 
     EdgeFixture(Path dir, String yaml) throws Exception {
         EdgeConfig config = parse(dir, yaml);
         this.metrics = new EdgeMetrics(registry);
-        this.server = new EdgeServer(config, metrics);
+        this.cache = io.edgespot.cache.HttpCache.builder().listener(metrics.cacheListener()).build();
+        this.server = new EdgeServer(config, metrics, cache);
         this.addresses = server.start();
     }
 

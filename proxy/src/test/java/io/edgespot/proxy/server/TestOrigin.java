@@ -23,7 +23,8 @@ import javax.net.ssl.SSLContext;
  * it receives.
  *
  * <p>Paths: {@code /status/N} answers N; {@code /slow/MS} waits MS milliseconds; {@code /bytes/N} sends N bytes
- * ({@code ?chunked} without a length); {@code /echo} answers the request line and headers as text; anything else
+ * ({@code ?chunked} without a length); {@code /cacheable/...} is fresh for 60 s and names the origin's request
+ * count; {@code /echo} answers the request line and headers as text; anything else
  * answers {@code origin <name> <uri>}.
  */
 final class TestOrigin implements AutoCloseable {
@@ -91,8 +92,11 @@ final class TestOrigin implements AutoCloseable {
             } else if (path.startsWith("/slow/")) {
                 Thread.sleep(Long.parseLong(path.substring(6)));
                 send(ex, 200, "slow\n");
-            } else if (path.startsWith("/bytes/")) {
-                int n = Integer.parseInt(path.substring(7));
+            } else if (path.startsWith("/bytes/") || path.startsWith("/cacheable-bytes/")) {
+                int n = Integer.parseInt(path.substring(path.lastIndexOf('/') + 1));
+                if (path.startsWith("/cacheable-bytes/")) {
+                    ex.getResponseHeaders().set("Cache-Control", "public, max-age=60");
+                }
                 boolean chunked = "chunked".equals(ex.getRequestURI().getQuery());
                 ex.sendResponseHeaders(200, chunked ? 0 : n);
                 try (OutputStream out = ex.getResponseBody()) {
@@ -102,6 +106,10 @@ final class TestOrigin implements AutoCloseable {
                         out.write(chunk, 0, Math.min(left, chunk.length));
                     }
                 }
+            } else if (path.startsWith("/cacheable/")) {
+                ex.getResponseHeaders().set("Cache-Control", "public, max-age=60");
+                ex.getResponseHeaders().set("ETag", "\"" + path.hashCode() + "\"");
+                send(ex, 200, "cacheable " + uri + " #" + hits.get() + "\n");
             } else if (path.equals("/echo")) {
                 StringBuilder sb = new StringBuilder(ex.getRequestMethod()).append(' ').append(uri).append('\n');
                 ex.getRequestHeaders().forEach((k, v) -> sb.append(k.toLowerCase()).append(": ")

@@ -1,0 +1,128 @@
+package io.edgespot.proxy.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.edgespot.crypto.KeyEncryptionKey;
+import io.edgespot.crypto.TenantKeys;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The encrypted cache in the request path: misses, hits, Cache-Status, HEAD from GET, uncached routes, purge. */
+final class CacheIT {
+
+    @TempDir
+    static Path dir;
+    static TestOrigin origin;
+    static EdgeFixture edge;
+    static HttpClient h1;
+    static HttpClient h2;
+
+    @BeforeAll
+    static void start() throws Exception {
+        TestPki pki = new TestPki(dir);
+        pki.server("acme", "localhost");
+        KeyEncryptionKey kek = KeyEncryptionKey.generateDevKek(dir.resolve("kek.json"));
+        TenantKeys.generate("acme").writeEncrypted(dir.resolve("acme.keyset"), kek.aead());
+        origin = TestOrigin.http("c");
+        edge = new EdgeFixture(dir, """
+                server: { eventLoops: 2, shutdownGrace: 2s }
+                listeners:
+                  - { name: tls, address: "127.0.0.1:0", tls: true, http2: true }
+                admin: { enabled: false }
+                keys: { kek: "file:kek.json" }
+                tenants:
+                  - name: acme
+                    hosts: [ "localhost" ]
+                    certificate: { cert: acme.crt, key: acme.key }
+                    keyset: { file: acme.keyset }
+                    cache: { maxBytes: 64MiB, maxObjectBytes: 8MiB }
+                    clusters:
+                      origin: { endpoints: [ "127.0.0.1:%d" ] }
+                    routes:
+                      - { match: { pathPrefix: /api }, to: origin, cache: false }
+                      - { to: origin }
+                """.formatted(origin.port()));
+        h1 = HttpClient.newBuilder().sslContext(pki.clientContext(null)).version(HttpClient.Version.HTTP_1_1).build();
+        h2 = HttpClient.newBuilder().sslContext(pki.clientContext(null)).version(HttpClient.Version.HTTP_2).build();
+    }
+
+    @AfterAll
+    static void stop() {
+        edge.close();
+        origin.close();
+    }
+
+    private static HttpResponse<String> get(HttpClient c, String path) throws Exception {
+        return c.send(HttpRequest.newBuilder(URI.create("https://localhost:" + edge.port("tls") + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void secondRequestIsAHitOverBothProtocols() throws Exception {
+        HttpResponse<String> miss = get(h1, "/cacheable/page");
+        int hitsAfterMiss = origin.hits.get();
+        HttpResponse<String> hit = get(h2, "/cacheable/page");
+        HttpResponse<String> hit2 = get(h1, "/cacheable/page");
+        assertThat(miss.statusCode()).isEqualTo(200);
+        assertThat(miss.headers().firstValue("cache-status").orElse("")).contains("fwd=");
+        assertThat(hit.statusCode()).isEqualTo(200);
+        assertThat(hit.body()).isEqualTo(miss.body());
+        assertThat(hit2.body()).isEqualTo(miss.body());
+        assertThat(hit.headers().firstValue("cache-status").orElse("")).contains("hit");
+        assertThat(origin.hits.get()).isEqualTo(hitsAfterMiss);
+    }
+
+    @Test
+    void largeBodiesAreStoredAndServedInSegments() throws Exception {
+        String path = "/cacheable-bytes/3000000?chunked";
+        HttpResponse<String> miss = get(h2, path);
+        int before = origin.hits.get();
+        HttpResponse<String> hit = get(h1, path);
+        assertThat(miss.body()).hasSize(3_000_000);
+        assertThat(hit.body()).isEqualTo(miss.body());
+        assertThat(hit.headers().firstValue("content-length")).hasValue("3000000");
+        assertThat(hit.headers().firstValue("cache-status").orElse("")).contains("hit");
+        assertThat(origin.hits.get()).isEqualTo(before);
+    }
+
+    @Test
+    void headIsAnsweredFromTheGetEntry() throws Exception {
+        get(h1, "/cacheable/head");
+        int before = origin.hits.get();
+        HttpResponse<String> head = h1.send(HttpRequest.newBuilder(URI.create("https://localhost:" + edge.port("tls")
+                + "/cacheable/head")).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.body()).isEmpty();
+        assertThat(origin.hits.get()).isEqualTo(before);
+        // the connection stays usable after a HEAD hit
+        assertThat(get(h1, "/cacheable/head").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void uncachedRouteAlwaysGoesToTheOrigin() throws Exception {
+        get(h1, "/api/cacheable/x");
+        int before = origin.hits.get();
+        HttpResponse<String> again = get(h1, "/api/cacheable/x");
+        assertThat(origin.hits.get()).isEqualTo(before + 1);
+        assertThat(again.headers().firstValue("cache-status")).isEmpty();
+    }
+
+    @Test
+    void purgeMakesTheNextRequestAMiss() throws Exception {
+        get(h1, "/cacheable/purge-me");
+        int before = origin.hits.get();
+        long purged = edge.cache.purgeUrl("acme", "https", "localhost", "/cacheable/purge-me",
+                io.edgespot.cache.PurgeMode.HARD);
+        assertThat(purged).isPositive();
+        get(h1, "/cacheable/purge-me");
+        assertThat(origin.hits.get()).isEqualTo(before + 1);
+    }
+}
