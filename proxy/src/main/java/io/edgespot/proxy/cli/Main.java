@@ -7,7 +7,13 @@ import io.edgespot.crypto.KeysetTool;
 import io.edgespot.proxy.config.ConfigException;
 import io.edgespot.proxy.config.ConfigLoader;
 import io.edgespot.proxy.config.ConfigProblem;
+import io.edgespot.proxy.config.EdgeConfig;
 import io.edgespot.proxy.config.VerifiedFileChecks;
+import io.edgespot.proxy.demo.DemoBanner;
+import io.edgespot.proxy.demo.DemoOrigin;
+import io.edgespot.proxy.demo.DemoSetup;
+import io.edgespot.proxy.instance.EdgeInstance;
+import java.nio.file.Files;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -20,7 +26,7 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * The {@code edgespot} command: {@code check}, {@code keys} and {@code version}.
+ * The {@code edgespot} command: {@code run}, {@code demo}, {@code check}, {@code keys} and {@code version}.
  *
  * <p>Every subcommand answers {@code --help}. Errors are one line each on standard error with exit
  * code 1 (bad input) or 2 (bad usage); no stack trace reaches the user.
@@ -34,6 +40,8 @@ public final class Main {
     private static final String USAGE_TEXT = """
             usage: edgespot SUBCOMMAND [ARGS]
 
+              run --config FILE  start edgespot from a config file
+              demo             start edgespot on an embedded demo config, with a demo origin
               check FILE       validate a config and every file it refers to; prints 'ok' or every error
               keys ACTION      manage a tenant's encrypted keyset (new, rotate, promote, list, destroy)
               version          print the version
@@ -47,6 +55,21 @@ public final class Main {
             Validates FILE and every certificate, key and keyset it names, without starting anything.
             Exit code 0 and 'ok' when valid; exit code 1 and one line per error otherwise, each as
             FILE:LINE: PATH: MESSAGE.
+            """;
+
+    private static final String RUN_USAGE = """
+            usage: edgespot run --config FILE
+
+            Starts edgespot. The config and every file it names are validated first, exactly as by
+            'edgespot check'. SIGHUP or a change of FILE reloads it; SIGTERM or Ctrl-C drains and stops.
+            """;
+
+    private static final String DEMO_USAGE = """
+            usage: edgespot demo [--port N] [--admin-port N] [--dir DIR]
+
+            Starts edgespot on an embedded demo config: a self-signed certificate for localhost, a fresh
+            demo keyset, and an in-process demo origin. Defaults: --port 8443, --admin-port 9901, a new
+            temporary DIR for the generated files.
             """;
 
     private static final String KEYS_USAGE = """
@@ -82,6 +105,8 @@ public final class Main {
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         return switch (args[0]) {
+            case "run" -> runCommand(rest, out, err);
+            case "demo" -> demo(rest, out, err);
             case "check" -> check(rest, out, err);
             case "keys" -> keys(rest, out, err);
             case "version", "--version" -> {
@@ -94,6 +119,124 @@ public final class Main {
                 yield USAGE;
             }
         };
+    }
+
+    private static int runCommand(String[] args, PrintStream out, PrintStream err) {
+        Map<String, String> opts = options(args, RUN_USAGE, out, err);
+        if (opts == null) {
+            return args.length > 0 && isHelp(args[0]) ? OK : USAGE;
+        }
+        if (!opts.containsKey("config") || opts.size() != 1) {
+            err.print(RUN_USAGE);
+            return USAGE;
+        }
+        Path file = Path.of(opts.get("config"));
+        EdgeConfig config;
+        try {
+            config = new ConfigLoader(new VerifiedFileChecks()).load(file);
+        } catch (ConfigException e) {
+            for (ConfigProblem p : e.problems()) {
+                err.println(p);
+            }
+            return FAILED;
+        }
+        return serve(() -> EdgeInstance.start(file, config), instance -> { }, () -> { }, err);
+    }
+
+    private static int demo(String[] args, PrintStream out, PrintStream err) {
+        Map<String, String> opts = options(args, DEMO_USAGE, out, err);
+        if (opts == null) {
+            return args.length > 0 && isHelp(args[0]) ? OK : USAGE;
+        }
+        DemoOrigin origin = null;
+        try {
+            int port = Integer.parseInt(opts.getOrDefault("port", String.valueOf(DemoSetup.DEFAULT_PORT)));
+            int adminPort = Integer.parseInt(opts.getOrDefault("admin-port",
+                    String.valueOf(DemoSetup.DEFAULT_ADMIN_PORT)));
+            Path dir = opts.containsKey("dir") ? Path.of(opts.get("dir"))
+                    : Files.createTempDirectory("edgespot-demo-");
+            origin = new DemoOrigin();
+            int originPort = origin.start();
+            DemoSetup setup = DemoSetup.generate(dir, port, adminPort, originPort);
+            DemoOrigin running = origin;
+            return serve(() -> EdgeInstance.start(setup.configFile(), setup.config()), instance -> {
+                int bound = instance.addresses().values().iterator().next().getPort();
+                out.print(DemoBanner.text(bound, adminPort, setup.configFile()));
+                out.flush();
+            }, running::close, err);
+        } catch (NumberFormatException e) {
+            err.println("edgespot demo: --port and --admin-port take a number");
+            return USAGE;
+        } catch (ConfigException e) {
+            for (ConfigProblem p : e.problems()) {
+                err.println(p);
+            }
+            closeQuietly(origin);
+            return FAILED;
+        } catch (IOException | RuntimeException e) {
+            err.println("edgespot demo: " + e.getMessage());
+            closeQuietly(origin);
+            return FAILED;
+        }
+    }
+
+    private static void closeQuietly(DemoOrigin origin) {
+        if (origin != null) {
+            origin.close();
+        }
+    }
+
+    /** Something that starts an instance. */
+    private interface Starter {
+        EdgeInstance start() throws EdgeInstance.StartException;
+    }
+
+    /** Starts, reports, and blocks until SIGTERM or Ctrl-C has drained the instance. */
+    private static int serve(Starter starter, java.util.function.Consumer<EdgeInstance> started, Runnable after,
+                             PrintStream err) {
+        EdgeInstance instance;
+        try {
+            instance = starter.start();
+        } catch (EdgeInstance.StartException e) {
+            err.println("edgespot: " + e.getMessage());
+            after.run();
+            return FAILED;
+        }
+        Thread hook = new Thread(() -> {
+            instance.close();
+            after.run();
+        }, "edgespot-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        Signals.onHangup(instance::reload);
+        started.accept(instance);
+        try {
+            instance.awaitStopped();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return OK;
+    }
+
+    /**
+     * Parses {@code --name value} pairs.
+     *
+     * @return the options, or null after printing help or a usage error
+     */
+    private static Map<String, String> options(String[] args, String usage, PrintStream out, PrintStream err) {
+        Map<String, String> opts = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (isHelp(args[i])) {
+                out.print(usage);
+                return null;
+            }
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                err.println("edgespot: expected --option VALUE, got '" + args[i] + "'");
+                err.print(usage);
+                return null;
+            }
+            opts.put(args[i].substring(2), args[++i]);
+        }
+        return opts;
     }
 
     private static int check(String[] args, PrintStream out, PrintStream err) {

@@ -119,6 +119,11 @@ public final class EdgeServer implements AutoCloseable {
         return px.runtime().config();
     }
 
+    /** The server TLS of every TLS listener, for certificate reloads. */
+    public java.util.Collection<io.edgespot.crypto.tls.ServerTls> serverTls() {
+        return px.runtime().tls().values();
+    }
+
     /** The running config generation. */
     public long generation() {
         return px.runtime().generation();

@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.netty.util.AsciiString;
 import java.util.Iterator;
 import java.util.Locale;
@@ -77,6 +78,11 @@ final class ForwardHeaders {
                 continue;
             }
             out.add(name, e.getValue());
+        }
+        if (http2) {
+            for (HttpConversionUtil.ExtensionHeaderNames x : HttpConversionUtil.ExtensionHeaderNames.values()) {
+                out.remove(x.text()); // added by the HTTP/2 to HTTP/1 conversion, not by the client
+            }
         }
         for (String h : route.removeHeaders()) {
             out.remove(h);

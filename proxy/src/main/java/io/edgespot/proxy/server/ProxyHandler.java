@@ -396,7 +396,6 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             if (status != 204 && status != 304) {
                 h.set(HttpHeaderNames.CONTENT_LENGTH, hit.body().length());
             }
-            h.add(CACHE_STATUS, hit.cacheStatus());
             h.add(HttpHeaderNames.VIA, http2 ? "2 " + rt.config().server().via() : "1.1 " + rt.config().server().via());
             if (!http2 && closeAfter()) {
                 h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);

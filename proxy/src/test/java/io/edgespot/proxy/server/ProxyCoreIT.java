@@ -133,6 +133,8 @@ final class ProxyCoreIT {
                 HttpResponse.BodyHandlers.ofString());
         s = last();
         assertThat(s.header("via")).isEqualTo("2 edgespot");
+        assertThat(s.header("x-http2-scheme")).isNull();
+        assertThat(s.header("x-http2-stream-id")).isNull();
         assertThat(s.header("x-request-id")).matches("[0-9a-f]{32}");
         assertThat(ForwardHeaders.validTraceparent(s.header("traceparent"))).isTrue();
     }
