@@ -217,6 +217,7 @@ public final class ConfigLoader {
                     n.integer("eventLoops", 0, 0, 1024),
                     n.bool("nativeTransport", true),
                     n.duration("shutdownGrace", Duration.ofSeconds(30), Duration.ZERO),
+                    n.duration("drainWindow", Duration.ofSeconds(60), Duration.ZERO),
                     n.bool("trustForwardedHeaders", false),
                     n.bool("forwarded", false),
                     n.string("via", "edgespot"));

@@ -144,7 +144,7 @@ final class DownstreamInitializer extends ChannelInitializer<Channel> {
         p.addLast("h2-idle", new ChannelInboundHandlerAdapter() {
             @Override
             public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-                if (evt instanceof IdleStateEvent || evt == DrainEvent.INSTANCE) {
+                if (evt instanceof IdleStateEvent || evt instanceof DrainEvent) {
                     ctx.close(); // the frame codec sends GOAWAY first
                 } else {
                     ctx.fireUserEventTriggered(evt);

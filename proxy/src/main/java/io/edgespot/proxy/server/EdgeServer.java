@@ -172,8 +172,9 @@ public final class EdgeServer implements AutoCloseable {
     public void startDraining() {
         px.startDraining();
         metrics.setDraining(true);
+        DrainEvent drain = new DrainEvent(px.runtime().config().server().drainWindow());
         for (Channel ch : downstream) {
-            ch.eventLoop().execute(() -> ch.pipeline().fireUserEventTriggered(DrainEvent.INSTANCE));
+            ch.eventLoop().execute(() -> ch.pipeline().fireUserEventTriggered(drain));
         }
     }
 
@@ -197,7 +198,13 @@ public final class EdgeServer implements AutoCloseable {
         bound.clear();
         health.stop();
         Duration grace = px.runtime().config().server().shutdownGrace();
-        startDraining();
+        Duration window = px.runtime().config().server().drainWindow();
+        if (!draining()) {
+            startDraining();
+        }
+        if (px.webSockets().total() > 0 && window.plusSeconds(2).compareTo(grace) > 0) {
+            grace = window.plusSeconds(2); // let the spread-out WebSocket closes happen
+        }
         long deadline = System.nanoTime() + grace.toNanos();
         while (connections.get() > 0 && System.nanoTime() - deadline < 0) {
             try {

@@ -134,7 +134,9 @@ final class ForwardHeaders {
         HttpHeaders h = response.headers();
         Set<String> named = connectionTokens(h);
         for (String n : named) {
-            h.remove(n);
+            if (!(webSocket && n.equals("upgrade"))) {
+                h.remove(n);
+            }
         }
         for (AsciiString n : HOP_BY_HOP) {
             if (webSocket && (n.equals(HttpHeaderNames.CONNECTION) || n.equals(HttpHeaderNames.UPGRADE))) {

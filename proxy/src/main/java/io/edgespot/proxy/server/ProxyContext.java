@@ -18,6 +18,7 @@ final class ProxyContext {
     private final Transport transport;
     private final ConcurrentHashMap<EventLoop, UpstreamPool> pools = new ConcurrentHashMap<>();
     private final HttpCache cache;
+    private final WebSocketCaps webSockets = new WebSocketCaps();
     private volatile boolean draining;
 
     ProxyContext(EdgeRuntime initial, EdgeMetrics metrics, Transport transport, HttpCache cache) {
@@ -53,6 +54,10 @@ final class ProxyContext {
 
     Iterable<java.util.Map.Entry<EventLoop, UpstreamPool>> pools() {
         return pools.entrySet();
+    }
+
+    WebSocketCaps webSockets() {
+        return webSockets;
     }
 
     boolean draining() {

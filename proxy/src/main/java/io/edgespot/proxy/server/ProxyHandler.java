@@ -169,7 +169,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt == DrainEvent.INSTANCE) {
+        if (evt instanceof DrainEvent) {
             if (!http2 && current == null) {
                 ctx.close();
             }
@@ -243,6 +243,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         private BodyCollector collector;
         /** The Cache-Status of a response the proxy makes itself. */
         private String cacheStatus;
+        /** Held from an admitted WebSocket upgrade until the tunnel closes, or the upgrade fails. */
+        private WebSocketCaps.Lease wsLease;
 
         Exchange(HttpRequest request) {
             this.request = request;
@@ -302,9 +304,13 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             cluster = tenant.clusters().get(route.to());
+            boolean webSocket = !http2 && isWebSocketUpgrade(request);
+            if (webSocket && !admitWebSocket()) {
+                return;
+            }
             String upstreamPath = rewrite(uri);
             upstreamHead = rt.forward().upstreamRequest(request, route, upstreamPath, info.clientIp(),
-                    info.scheme(), http2, requestHasBody, requestId, false);
+                    info.scheme(), http2, requestHasBody, requestId, webSocket);
             cluster.requestStarted();
             long total = route.timeouts().total().toNanos();
             if (total > 0) {
@@ -314,7 +320,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                 ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
             }
             HttpCache cache = px.cache();
-            if (cache != null && tenant.cached() && route.cache()) {
+            if (cache != null && tenant.cached() && route.cache() && wsLease == null) {
                 onLookup(cache.lookup(NettyFields.request(request, tenant.name(), info.scheme(),
                         host.toLowerCase(java.util.Locale.ROOT))));
             } else {
@@ -411,6 +417,47 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                 responseComplete = true;
                 complete();
             });
+        }
+
+        /** Checks the route allows WebSockets and every cap has room; answers the request itself if not. */
+        private boolean admitWebSocket() {
+            String refusal;
+            if (!route.webSocket()) {
+                answerLocally(this, HttpResponseStatus.FORBIDDEN, "WebSocket is not enabled on this route",
+                        "websocket_not_allowed");
+                return false;
+            }
+            if (px.draining()) {
+                refusal = "draining";
+            } else {
+                WebSocketCaps.Admission a = px.webSockets().tryAcquire(tenant.name(), route,
+                        rt.config().limits().maxWebSockets(), tenant.config().webSockets().max());
+                if (a.lease() != null) {
+                    wsLease = a.lease();
+                    return true;
+                }
+                refusal = a.refusal().name().toLowerCase(java.util.Locale.ROOT);
+            }
+            px.metrics().webSocketRejected(tenant.name(), refusal);
+            answerLocally(this, HttpResponseStatus.SERVICE_UNAVAILABLE, "WebSocket limit reached (" + refusal + ")",
+                    null);
+            return false;
+        }
+
+        /** The 101 came: hand both connections to a tunnel; this exchange is over. */
+        private void openTunnel(HttpResponse response) {
+            cancelTimers();
+            rt.forward().downstreamResponse(response, false, true);
+            ctx.writeAndFlush(response);
+            UpstreamConnection c = conn;
+            conn = null;
+            WebSocketCaps.Lease lease = wsLease;
+            wsLease = null;
+            finish(101);
+            c.tunnel();
+            WebSocketTunnel.open(ctx.channel(), c.channel(), tenant.name(), px.metrics(), lease,
+                    tenant.config().webSockets().idleTimeout(), tenant.config().webSockets().maxFrameBytes(),
+                    "timeouts", "http", "flow", "guard", "chunked", "proxy");
         }
 
         private String rewrite(String uri) {
@@ -537,7 +584,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                     return;
                 }
                 int code = response.status().code();
-                if (code < 200) {
+                if (code < 200 && !(code == 101 && wsLease != null)) {
                     ReferenceCountUtil.release(msg); // interim responses are not forwarded
                     return;
                 }
@@ -576,6 +623,14 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             cancel(firstByteTimer);
             firstByteTimer = null;
             status = response.status().code();
+            if (wsLease != null) {
+                if (status == 101) {
+                    openTunnel(response);
+                    return;
+                }
+                wsLease.release(); // the upstream refused the upgrade: an ordinary response follows
+                wsLease = null;
+            }
             cluster.onResponse(endpoint, status);
             if (status >= 502 && status <= 504 && route.retry().on5xx() && canRetry(false)) {
                 ReferenceCountUtil.release(response);
@@ -685,6 +740,10 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             current = null;
             cancelTimers();
             abortUpstream();
+            if (wsLease != null) {
+                wsLease.release();
+                wsLease = null;
+            }
             if (cacheEx != null) {
                 px.cache().abandon(cacheEx);
                 cacheEx = null;
@@ -816,6 +875,10 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         private void finish(int code) {
             done = true;
             current = null;
+            if (wsLease != null) {
+                wsLease.release();
+                wsLease = null;
+            }
             cancelTimers();
             finishClusterAccounting();
             if (tenant != null && cluster != null && headSent) {
@@ -856,6 +919,10 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         private void abortDownstream() {
             done = true;
             current = null;
+            if (wsLease != null) {
+                wsLease.release();
+                wsLease = null;
+            }
             cancelTimers();
             finishClusterAccounting();
             finishMetrics(status == 0 ? 502 : status);
@@ -875,6 +942,14 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         if (f != null) {
             f.cancel(false);
         }
+    }
+
+    /** An HTTP/1.1 WebSocket opening handshake: GET with Upgrade: websocket and Connection: upgrade. */
+    static boolean isWebSocketUpgrade(HttpRequest request) {
+        HttpHeaders h = request.headers();
+        return request.method().equals(HttpMethod.GET)
+                && h.containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)
+                && h.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
     }
 
     /** The host of a Host header value, without port or brackets, or null. */

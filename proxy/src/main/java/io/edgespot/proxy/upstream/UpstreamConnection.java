@@ -38,6 +38,7 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     private boolean reused;
     private boolean counted;
     private boolean closed;
+    private boolean tunneled;
     ScheduledFuture<?> idleTimer;
 
     UpstreamConnection(UpstreamPool pool, ClusterState cluster, EndpointState endpoint) {
@@ -89,6 +90,23 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.channel = ctx.channel();
+    }
+
+    /**
+     * Hands the connection over to a WebSocket tunnel: it leaves the pool for good, and stays counted as an
+     * active request of its endpoint until it closes.
+     */
+    public void tunnel() {
+        listener = null;
+        tunneled = true;
+        cancelIdle();
+    }
+
+    private void cancelIdle() {
+        if (idleTimer != null) {
+            idleTimer.cancel(false);
+            idleTimer = null;
+        }
     }
 
     /** Counts the connection against the cluster once it is established. */
@@ -148,6 +166,9 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
             pool.metrics().upstreamConnectionClosed(cluster.tenant(), cluster.name());
         }
         cluster.releaseConnection();
+        if (tunneled) {
+            endpoint.requestFinished();
+        }
         Listener l = listener;
         if (l != null) {
             listener = null;

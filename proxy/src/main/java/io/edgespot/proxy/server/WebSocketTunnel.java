@@ -1,0 +1,349 @@
+package io.edgespot.proxy.server;
+
+import io.edgespot.proxy.metrics.EdgeMetrics;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.util.ReferenceCountUtil;
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A proxied WebSocket after its handshake: bytes relayed both ways unchanged, with back-pressure, while a frame
+ * scanner on each direction watches frame boundaries without copying payloads.
+ *
+ * <ul>
+ *   <li>A client frame, or a fragmented message, over the tenant's {@code maxFrameBytes} closes with 1009.</li>
+ *   <li>No byte from the client for the idle timeout closes with 1000; after half of it without traffic the proxy
+ *       pings the client (only between the upstream's frames), so a live client answers and stays.</li>
+ *   <li>The upstream going away without a close frame closes the client with 1014 (bad gateway); a failure of
+ *       the proxy itself with 1011.</li>
+ *   <li>A drain closes with 1001 at a random time within the drain window, so reconnects spread out.</li>
+ * </ul>
+ * Idle, a tunnel holds no buffer: reads go straight to the peer. Both channels share one event loop.
+ */
+final class WebSocketTunnel {
+
+    static final int NORMAL = 1000;
+    static final int GOING_AWAY = 1001;
+    static final int TOO_BIG = 1009;
+    static final int INTERNAL_ERROR = 1011;
+    static final int BAD_GATEWAY = 1014;
+
+    private final Channel client;
+    private final Channel upstream;
+    private final String tenant;
+    private final EdgeMetrics metrics;
+    private final WebSocketCaps.Lease lease;
+    private final long idleNanos;
+    private final FrameScanner fromClient;
+    private final FrameScanner fromUpstream;
+    private long lastClientRead = System.nanoTime();
+    private ScheduledFuture<?> idleTimer;
+    private ScheduledFuture<?> drainTimer;
+    private boolean closing;
+
+    private WebSocketTunnel(Channel client, Channel upstream, String tenant, EdgeMetrics metrics,
+                            WebSocketCaps.Lease lease, Duration idle, int maxFrameBytes) {
+        this.client = client;
+        this.upstream = upstream;
+        this.tenant = tenant;
+        this.metrics = metrics;
+        this.lease = lease;
+        this.idleNanos = idle.toNanos();
+        this.fromClient = new FrameScanner(maxFrameBytes);
+        this.fromUpstream = new FrameScanner(Long.MAX_VALUE);
+    }
+
+    /**
+     * Turns both pipelines into a relay. Call right after the 101 response was written downstream.
+     *
+     * @param clientHandlers the names of the downstream HTTP handlers to remove
+     */
+    static WebSocketTunnel open(Channel client, Channel upstream, String tenant, EdgeMetrics metrics,
+                                WebSocketCaps.Lease lease, Duration idle, int maxFrameBytes, String... clientHandlers) {
+        WebSocketTunnel t = new WebSocketTunnel(client, upstream, tenant, metrics, lease, idle, maxFrameBytes);
+        metrics.webSocketOpened(tenant);
+        ChannelPipeline cp = client.pipeline();
+        cp.addLast("ws-client", t.new Side(true));
+        for (String name : clientHandlers) {
+            if (cp.get(name) != null) {
+                cp.remove(name);
+            }
+        }
+        upstream.pipeline().addBefore("upstream", "ws-upstream", t.new Side(false));
+        if (upstream.pipeline().get("http") != null) {
+            upstream.pipeline().remove("http");
+        }
+        client.config().setAutoRead(true);
+        upstream.config().setAutoRead(true);
+        t.armIdle(t.idleNanos / 2);
+        client.closeFuture().addListener(f -> t.closed(upstream));
+        upstream.closeFuture().addListener(f -> t.closed(client));
+        return t;
+    }
+
+    /** Schedules the 1001 close of a drain at a uniformly random time within {@code window}. */
+    void drain(Duration window) {
+        if (drainTimer != null || closing) {
+            return;
+        }
+        long delay = window.isZero() ? 0 : ThreadLocalRandom.current().nextLong(window.toNanos());
+        drainTimer = client.eventLoop().schedule(() -> closeBoth(GOING_AWAY, "draining", "drain"),
+                delay, TimeUnit.NANOSECONDS);
+    }
+
+    private void armIdle(long nanos) {
+        idleTimer = client.eventLoop().schedule(this::idleCheck, Math.max(nanos, 1_000_000), TimeUnit.NANOSECONDS);
+    }
+
+    private void idleCheck() {
+        if (closing) {
+            return;
+        }
+        long quiet = System.nanoTime() - lastClientRead;
+        if (quiet >= idleNanos) {
+            closeBoth(NORMAL, "idle timeout", "idle");
+            return;
+        }
+        if (quiet >= idleNanos / 2 && fromUpstream.atBoundary() && client.isWritable()) {
+            client.writeAndFlush(control(client, 0x9, -1, "edgespot")); // ping; the pong resets the clock
+        }
+        armIdle(Math.min(idleNanos - quiet, idleNanos / 2));
+    }
+
+    /** Closes the client with {@code code} and the upstream with 1001 (when at frame boundaries), then both sockets. */
+    private void closeBoth(int code, String reason, String metricReason) {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        metrics.webSocketClosed(tenant, metricReason);
+        if (client.isActive() && fromUpstream.atBoundary()) {
+            client.writeAndFlush(control(client, 0x8, code, reason)).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            client.close();
+        }
+        if (upstream.isActive() && fromClient.atBoundary()) {
+            upstream.writeAndFlush(maskedClose(upstream, GOING_AWAY)).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            upstream.close();
+        }
+    }
+
+    private void closed(Channel other) {
+        if (idleTimer != null) {
+            idleTimer.cancel(false);
+        }
+        if (drainTimer != null) {
+            drainTimer.cancel(false);
+        }
+        lease.release();
+        if (!closing) {
+            closing = true;
+            boolean upstreamWentAway = other == client;
+            metrics.webSocketClosed(tenant, upstreamWentAway ? "upstream" : "client");
+            if (upstreamWentAway && client.isActive() && !fromUpstream.sawClose() && fromUpstream.atBoundary()) {
+                client.writeAndFlush(control(client, 0x8, BAD_GATEWAY, "upstream went away"))
+                        .addListener(ChannelFutureListener.CLOSE);
+                return;
+            }
+        }
+        other.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** A server-to-client control frame (unmasked): close with a code and reason, or a ping with data. */
+    private static ByteBuf control(Channel ch, int opcode, int code, String text) {
+        byte[] t = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int len = (code >= 0 ? 2 : 0) + t.length;
+        ByteBuf b = ch.alloc().buffer(2 + len);
+        b.writeByte(0x80 | opcode).writeByte(len);
+        if (code >= 0) {
+            b.writeShort(code);
+        }
+        b.writeBytes(t);
+        return b;
+    }
+
+    /** A client-to-server close frame, masked as RFC 6455 requires of clients. */
+    private static ByteBuf maskedClose(Channel ch, int code) {
+        int mask = ThreadLocalRandom.current().nextInt();
+        ByteBuf b = ch.alloc().buffer(8);
+        b.writeByte(0x88).writeByte(0x80 | 2).writeInt(mask);
+        b.writeByte(((code >> 8) & 0xff) ^ ((mask >>> 24) & 0xff));
+        b.writeByte((code & 0xff) ^ ((mask >>> 16) & 0xff));
+        return b;
+    }
+
+    /** The relay for one direction, last in its channel's pipeline. */
+    private final class Side extends ChannelInboundHandlerAdapter {
+        private final boolean isClient;
+
+        Side(boolean isClient) {
+            this.isClient = isClient;
+        }
+
+        private Channel peer() {
+            return isClient ? upstream : client;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (!(msg instanceof ByteBuf buf)) {
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            if (closing) {
+                buf.release();
+                return;
+            }
+            if (isClient) {
+                lastClientRead = System.nanoTime();
+                if (!fromClient.scan(buf)) {
+                    buf.release();
+                    closeBoth(TOO_BIG, "frame or message too big", "too_big");
+                    return;
+                }
+            } else {
+                fromUpstream.scan(buf);
+            }
+            Channel peer = peer();
+            peer.write(buf, peer.voidPromise());
+            if (!peer.isWritable()) {
+                ctx.channel().config().setAutoRead(false);
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            peer().flush();
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (ctx.channel().isWritable()) {
+                peer().config().setAutoRead(true);
+            }
+            ctx.fireChannelWritabilityChanged();
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof DrainEvent d) {
+                drain(d.window());
+            } else {
+                ctx.fireUserEventTriggered(evt);
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (!closing && !isClient) {
+                closing = true;
+                // a reset or TLS failure means the upstream went away (1014); anything else is our own fault (1011)
+                boolean io = cause instanceof java.io.IOException;
+                metrics.webSocketClosed(tenant, io ? "upstream" : "internal_error");
+                if (client.isActive() && fromUpstream.atBoundary()) {
+                    client.writeAndFlush(control(client, 0x8, io ? BAD_GATEWAY : INTERNAL_ERROR,
+                            io ? "upstream went away" : "proxy error")).addListener(ChannelFutureListener.CLOSE);
+                }
+            }
+            ctx.close();
+        }
+    }
+
+    /**
+     * Follows RFC 6455 frame headers through a byte stream without copying payloads: knows whether the stream is at
+     * a frame boundary (so the proxy can insert its own frames), enforces a frame and message size bound, and notes
+     * close frames.
+     */
+    static final class FrameScanner {
+        private final long max;
+        private final byte[] header = new byte[14];
+        private int have;
+        private long payloadLeft;
+        private long messageBytes;
+        private boolean sawClose;
+
+        FrameScanner(long max) {
+            this.max = max;
+        }
+
+        boolean atBoundary() {
+            return have == 0 && payloadLeft == 0;
+        }
+
+        boolean sawClose() {
+            return sawClose;
+        }
+
+        /** Scans the readable bytes (indices untouched); false when a frame or message exceeds the bound. */
+        boolean scan(ByteBuf buf) {
+            int i = buf.readerIndex();
+            int end = buf.writerIndex();
+            while (i < end) {
+                if (payloadLeft > 0) {
+                    long skip = Math.min(payloadLeft, end - i);
+                    payloadLeft -= skip;
+                    i += (int) skip;
+                    continue;
+                }
+                header[have++] = buf.getByte(i++);
+                int need = headerLength();
+                if (need < 0 || have < need) {
+                    continue;
+                }
+                boolean fin = (header[0] & 0x80) != 0;
+                int opcode = header[0] & 0x0f;
+                long len = payloadLength();
+                have = 0;
+                payloadLeft = len;
+                if (opcode == 0x8) {
+                    sawClose = true;
+                }
+                if (opcode < 0x8) { // data frames make up messages; control frames stand alone
+                    messageBytes = opcode == 0 ? messageBytes + len : len;
+                    if (len > max || messageBytes > max) {
+                        return false;
+                    }
+                    if (fin) {
+                        messageBytes = 0;
+                    }
+                } else if (len > 125) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** The full header length once the first two bytes are known, else -1. */
+        private int headerLength() {
+            if (have < 2) {
+                return -1;
+            }
+            int len7 = header[1] & 0x7f;
+            int masked = (header[1] & 0x80) != 0 ? 4 : 0;
+            return 2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0) + masked;
+        }
+
+        private long payloadLength() {
+            int len7 = header[1] & 0x7f;
+            if (len7 < 126) {
+                return len7;
+            }
+            if (len7 == 126) {
+                return ((header[2] & 0xffL) << 8) | (header[3] & 0xffL);
+            }
+            long v = 0;
+            for (int k = 2; k < 10; k++) {
+                v = (v << 8) | (header[k] & 0xffL);
+            }
+            return v < 0 ? Long.MAX_VALUE : v;
+        }
+    }
+}
