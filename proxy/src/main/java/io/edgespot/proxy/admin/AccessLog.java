@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #log} is called on event loops and never blocks: records go into a bounded queue that one
  * writer thread formats and writes. When the queue is full (the disk or the terminal cannot keep up)
- * the record is dropped and counted in {@link #dropped()}. Files are opened for appending, so
- * copy-truncate rotation works.
+ * the record is dropped and counted in {@link #dropped()}; the queue holds at most 65536 records, which
+ * bounds the log's memory. Files are opened for appending, so copy-truncate rotation works.
  */
 public final class AccessLog implements AutoCloseable {
 
