@@ -38,8 +38,8 @@ import java.util.function.Supplier;
  * addresses or secrets, so the number of series stays bounded by the config.
  *
  * <p>The recording methods are called from Netty event loops on the hot path. They never block, and
- * once a label combination has been seen they find its data point again without allocating (see
- * {@link Series}). Call {@link #removeTenant} after a tenant is revoked or reloaded away, when it no
+ * once a label combination has been seen they find its data point again without allocating (one
+ * nested map level per label). Call {@link #removeTenant} after a tenant is revoked or reloaded away, when it no
  * longer takes traffic; a late call for that tenant would start its series afresh.
  */
 public final class EdgeMetrics {
