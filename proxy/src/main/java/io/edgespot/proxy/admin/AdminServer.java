@@ -56,7 +56,7 @@ public final class AdminServer {
     private final EdgeMetrics metrics;
     private final AdminOps ops;
     private final RecentRates rates;
-    private final Gson gson = new Gson();
+    private final Gson gson = new com.google.gson.GsonBuilder().disableHtmlEscaping().create();
     private Vertx vertx;
     private WorkerExecutor mutations;
     private AdminAuth auth;

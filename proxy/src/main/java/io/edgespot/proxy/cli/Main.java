@@ -161,7 +161,7 @@ public final class Main {
             DemoOrigin running = origin;
             return serve(() -> EdgeInstance.start(setup.configFile(), setup.config()), instance -> {
                 int bound = instance.addresses().values().iterator().next().getPort();
-                out.print(DemoBanner.text(bound, adminPort, setup.configFile()));
+                out.print(DemoBanner.text(bound, instance.adminPort(), setup.configFile()));
                 out.flush();
             }, running::close, err);
         } catch (NumberFormatException e) {

@@ -1,6 +1,9 @@
 package io.edgespot.proxy.instance;
 
 import io.edgespot.cache.HttpCache;
+import io.edgespot.cache.TenantStats;
+import io.edgespot.proxy.admin.AccessLog;
+import io.edgespot.proxy.admin.AdminServer;
 import io.edgespot.crypto.KeyException;
 import io.edgespot.crypto.tls.ServerTls;
 import io.edgespot.crypto.tls.TlsMaterialException;
@@ -19,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -47,7 +51,10 @@ public final class EdgeInstance implements AutoCloseable {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final EdgeMetrics metrics = new EdgeMetrics(registry);
     private final HttpCache cache;
+    private final AccessLog accessLog;
     private final EdgeServer server;
+    private AdminServer admin;
+    private int adminPort;
     private final ScheduledExecutorService housekeeping;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Object reloadLock = new Object();
@@ -55,10 +62,18 @@ public final class EdgeInstance implements AutoCloseable {
     private Map<String, InetSocketAddress> addresses = Map.of();
     private boolean closed;
 
-    private EdgeInstance(Path configFile, EdgeConfig config) throws TlsMaterialException {
+    private EdgeInstance(Path configFile, EdgeConfig config) throws TlsMaterialException, IOException {
         this.configFile = configFile;
         this.cache = HttpCache.builder().listener(metrics.cacheListener()).build();
-        this.server = new EdgeServer(config, metrics, cache);
+        metrics.registerCacheGauges(() -> {
+            Map<String, TenantStats> stats = new HashMap<>();
+            for (String t : cache.tenants()) {
+                cache.stats(t).ifPresent(s -> stats.put(t, s));
+            }
+            return stats;
+        });
+        this.accessLog = AccessLog.open(config.accessLog()).orElse(null);
+        this.server = new EdgeServer(config, metrics, cache, accessLog);
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "edgespot-housekeeping");
             t.setDaemon(true);
@@ -79,9 +94,18 @@ public final class EdgeInstance implements AutoCloseable {
             instance = new EdgeInstance(configFile, config);
         } catch (TlsMaterialException | KeyException e) {
             throw new StartException(e.getMessage(), e);
+        } catch (IOException e) {
+            throw new StartException("accessLog.file: cannot open: " + e.getMessage(), e);
         }
         try {
             instance.addresses = instance.server.start();
+            if (config.admin().enabled()) {
+                instance.admin = new AdminServer(config.admin(), instance.metrics, new InstanceAdminOps(instance));
+                instance.adminPort = instance.admin.start().toCompletableFuture().join();
+            }
+        } catch (java.util.concurrent.CompletionException e) {
+            instance.close();
+            throw new StartException(e.getCause() == null ? e.getMessage() : e.getCause().getMessage(), e);
         } catch (BindException e) {
             instance.close();
             throw new StartException(e.getMessage(), e);
@@ -97,6 +121,11 @@ public final class EdgeInstance implements AutoCloseable {
     /** The bound address of each listener. */
     public Map<String, InetSocketAddress> addresses() {
         return addresses;
+    }
+
+    /** The admin listener's bound port, 0 when it is off. */
+    public int adminPort() {
+        return adminPort;
     }
 
     public EdgeServer server() {
@@ -191,6 +220,12 @@ public final class EdgeInstance implements AutoCloseable {
         LOG.info("shutting down");
         housekeeping.shutdownNow();
         server.close();
+        if (admin != null) {
+            admin.close().toCompletableFuture().join();
+        }
+        if (accessLog != null) {
+            accessLog.close();
+        }
         stopped.countDown();
         LOG.info("stopped");
     }

@@ -2,6 +2,7 @@ package io.edgespot.proxy.server;
 
 import io.edgespot.cache.HttpCache;
 import io.edgespot.crypto.tls.TlsMaterialException;
+import io.edgespot.proxy.admin.AccessLog;
 import io.edgespot.proxy.config.EdgeConfig;
 import io.edgespot.proxy.config.EdgeConfig.Listener;
 import io.edgespot.proxy.metrics.EdgeMetrics;
@@ -53,10 +54,12 @@ public final class EdgeServer implements AutoCloseable {
      * Builds the server; nothing listens before {@link #start()}.
      *
      * @param cache the shared HTTP cache, or null to run without one
+     * @param accessLog where to log each request, or null for no access log
      * @throws TlsMaterialException when a certificate, key or CA file cannot be used
      * @throws io.edgespot.crypto.KeyException when the KEK or a tenant keyset cannot be opened
      */
-    public EdgeServer(EdgeConfig config, EdgeMetrics metrics, HttpCache cache) throws TlsMaterialException {
+    public EdgeServer(EdgeConfig config, EdgeMetrics metrics, HttpCache cache, AccessLog accessLog)
+            throws TlsMaterialException {
         this.metrics = metrics;
         this.cache = cache;
         this.transport = Transport.choose(config.server().nativeTransport());
@@ -64,7 +67,7 @@ public final class EdgeServer implements AutoCloseable {
         if (cache != null) {
             CacheTenants.apply(cache, config);
         }
-        this.px = new ProxyContext(runtime, metrics, transport, cache);
+        this.px = new ProxyContext(runtime, metrics, transport, cache, accessLog);
         this.bossGroup = transport.newGroup(1, "edgespot-accept");
         this.workerGroup = transport.newGroup(config.server().eventLoops(), "edgespot-io");
         this.downstream = new DefaultChannelGroup("downstream", GlobalEventExecutor.INSTANCE);
@@ -151,17 +154,33 @@ public final class EdgeServer implements AutoCloseable {
         return notes;
     }
 
-    /** Whether at least one endpoint of every cluster that routes point at is available. */
+    /** Clusters with an active health check and no available endpoint, as {@code tenant/cluster}. */
     public List<String> unhealthyClusters() {
         List<String> out = new ArrayList<>();
         for (TenantRuntime t : px.runtime().tenants().values()) {
             t.clusters().values().forEach(c -> {
-                if (!c.anyAvailable()) {
+                if (c.config().healthCheck().isPresent() && !c.anyAvailable()) {
                     out.add(t.name() + "/" + c.name());
                 }
             });
         }
         return out;
+    }
+
+    /** The runtime state of every cluster, by tenant. */
+    public Map<String, List<io.edgespot.proxy.upstream.ClusterState>> clusters() {
+        Map<String, List<io.edgespot.proxy.upstream.ClusterState>> out = new LinkedHashMap<>();
+        px.runtime().tenants().forEach((name, t) -> out.put(name, List.copyOf(t.clusters().values())));
+        return out;
+    }
+
+    /** Open WebSockets, on the instance and per tenant. */
+    public int webSockets() {
+        return px.webSockets().total();
+    }
+
+    public int webSockets(String tenant) {
+        return px.webSockets().tenant(tenant);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.edgespot.proxy.server;
 
 import io.edgespot.cache.HttpCache;
+import io.edgespot.proxy.admin.AccessLog;
 import io.edgespot.proxy.metrics.EdgeMetrics;
 import io.edgespot.proxy.upstream.UpstreamPool;
 import io.netty.channel.EventLoop;
@@ -21,11 +22,20 @@ final class ProxyContext {
     private final WebSocketCaps webSockets = new WebSocketCaps();
     private volatile boolean draining;
 
-    ProxyContext(EdgeRuntime initial, EdgeMetrics metrics, Transport transport, HttpCache cache) {
+    private final AccessLog accessLog;
+
+    ProxyContext(EdgeRuntime initial, EdgeMetrics metrics, Transport transport, HttpCache cache,
+                 AccessLog accessLog) {
         this.runtime = new AtomicReference<>(initial);
         this.metrics = metrics;
         this.transport = transport;
         this.cache = cache;
+        this.accessLog = accessLog;
+    }
+
+    /** The access log, or null when it is off. */
+    AccessLog accessLog() {
+        return accessLog;
     }
 
     /** The shared cache, or null when the instance runs without one. */

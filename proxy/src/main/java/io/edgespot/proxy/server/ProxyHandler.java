@@ -5,6 +5,8 @@ import io.edgespot.cache.CacheExchange;
 import io.edgespot.cache.HttpCache;
 import io.edgespot.cache.LookupResult;
 import io.edgespot.cache.ResponseDecision;
+import io.edgespot.proxy.admin.AccessLog;
+import io.edgespot.proxy.admin.AccessRecord;
 import io.edgespot.proxy.cache.CacheBodies;
 import io.edgespot.proxy.cache.NettyFields;
 import io.edgespot.proxy.config.EdgeConfig.Route;
@@ -243,6 +245,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         private BodyCollector collector;
         /** The Cache-Status of a response the proxy makes itself. */
         private String cacheStatus;
+        /** Body bytes sent downstream, for the access log. */
+        private long bytesSent;
         /** Held from an admitted WebSocket upgrade until the tunnel closes, or the upgrade fails. */
         private WebSocketCaps.Lease wsLease;
 
@@ -407,6 +411,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                 h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             }
             responseStarted = true;
+            cacheStatus = hit.cacheStatus();
+            bytesSent = bodyless ? 0 : hit.body().length();
             ctx.write(head);
             Object body = bodyless ? LastHttpContent.EMPTY_LAST_CONTENT : CacheBodies.httpChunks(hit.body());
             ctx.writeAndFlush(body).addListener(f -> {
@@ -605,6 +611,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                     // a full response object: its head went out above
                     content.release();
                 } else {
+                    bytesSent += content.content().readableBytes();
                     ctx.write(content);
                 }
                 if (content instanceof LastHttpContent) {
@@ -659,6 +666,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                         : ((ResponseDecision.Pass) d).stripHeaders();
                 strip.forEach(response.headers()::remove);
                 response.headers().add(CACHE_STATUS, d.cacheStatus());
+                cacheStatus = d.cacheStatus();
                 if (d instanceof ResponseDecision.Store st) {
                     collector = st.collector();
                 }
@@ -888,8 +896,18 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         }
 
         void finishMetrics(int code) {
-            px.metrics().requestFinished(tenant == null ? "-" : tenant.name(),
-                    route == null ? "-" : Integer.toString(route.index()), code, System.nanoTime() - startNanos);
+            long nanos = System.nanoTime() - startNanos;
+            String routeLabel = route == null ? "-" : Integer.toString(route.index());
+            px.metrics().requestFinished(tenant == null ? "-" : tenant.name(), routeLabel, code, nanos);
+            AccessLog log = px.accessLog();
+            if (log != null) {
+                HttpHeaders h = request.headers();
+                log.log(new AccessRecord(java.time.Instant.now(), info.clientIp(), request.method().name(),
+                        h.get(HttpHeaderNames.HOST), request.uri(), http2 ? "HTTP/2" : request.protocolVersion().text(),
+                        code, bytesSent, nanos, tenant == null ? "-" : tenant.name(), routeLabel,
+                        cluster == null ? "-" : cluster.name(), cacheStatus, requestId,
+                        h.get(HttpHeaderNames.REFERER), h.get(HttpHeaderNames.USER_AGENT)));
+            }
         }
 
         private void finishClusterAccounting() {

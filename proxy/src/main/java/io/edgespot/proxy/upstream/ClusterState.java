@@ -163,6 +163,11 @@ public final class ClusterState {
         return connections.get();
     }
 
+    /** Requests in flight to this cluster. */
+    public int activeRequests() {
+        return activeRequests.get();
+    }
+
     /** Marks a request as started; pairs with {@link #requestFinished()}. */
     public void requestStarted() {
         activeRequests.incrementAndGet();

@@ -24,7 +24,7 @@ final class EdgeFixture implements AutoCloseable {
         EdgeConfig config = parse(dir, yaml);
         this.metrics = new EdgeMetrics(registry);
         this.cache = io.edgespot.cache.HttpCache.builder().listener(metrics.cacheListener()).build();
-        this.server = new EdgeServer(config, metrics, cache);
+        this.server = new EdgeServer(config, metrics, cache, null);
         this.addresses = server.start();
     }
 
