@@ -1,0 +1,174 @@
+package io.edgespot.proxy.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.edgespot.cache.BodyCollector;
+import io.edgespot.cache.CacheRequest;
+import io.edgespot.cache.EntrySealer;
+import io.edgespot.cache.HttpCache;
+import io.edgespot.cache.LookupResult;
+import io.edgespot.cache.ResponseDecision;
+import io.edgespot.cache.TenantSettings;
+import io.edgespot.crypto.TenantKeys;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.stream.ChunkedInput;
+import io.netty.handler.stream.ChunkedWriteHandler;
+import java.io.ByteArrayOutputStream;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The proxy's documented call sequence against a real cache sealed with a tenant's Tink keys. */
+final class CacheGlueTest {
+    private static final int SEGMENT = 64 * 1024;
+
+    private final CountingSealer sealer = new CountingSealer(TenantEntrySealer.of(TenantKeys.generate("acme")));
+    private final HttpCache cache = HttpCache.builder().executor(Runnable::run).build();
+
+    CacheGlueTest() {
+        cache.registerTenant("acme", TenantSettings.defaults(), sealer);
+    }
+
+    @Test
+    void missIsStoredFromNettyChunksAndServedBackAsHitSegmentBySegment() throws Exception {
+        byte[] body = new byte[3 * SEGMENT + 1234];
+        new Random(7).nextBytes(body);
+        HttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/assets/app.js?v=3");
+        request.headers().add("Host", "shop.acme.test").add("Accept-Encoding", "gzip");
+        CacheRequest cacheRequest = NettyFields.request(request, "acme", "https", "shop.acme.test");
+
+        LookupResult first = cache.lookup(cacheRequest);
+        assertThat(first).isInstanceOf(LookupResult.Miss.class);
+        HttpResponse origin = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        origin.headers().add("Content-Type", "application/javascript").add("Cache-Control", "max-age=300")
+                .add("Content-Length", body.length).add("ETag", "\"v3\"").add("Vary", "Accept-Encoding");
+        ResponseDecision decision = cache.onResponse(((LookupResult.Miss) first).exchange(), 200,
+                NettyFields.from(origin.headers()));
+        assertThat(decision).isInstanceOf(ResponseDecision.Store.class);
+        BodyCollector collector = ((ResponseDecision.Store) decision).collector();
+        for (int offset = 0; offset < body.length; offset += 8192) {
+            // Upstream chunks as the event loop delivers them: pooled direct buffers.
+            ByteBuf chunk = ByteBufAllocator.DEFAULT.directBuffer(8192)
+                    .writeBytes(body, offset, Math.min(8192, body.length - offset));
+            try {
+                assertThat(CacheBodies.append(collector, chunk)).isTrue();
+                assertThat(chunk.readerIndex()).isZero();
+            } finally {
+                chunk.release();
+            }
+        }
+        assertThat(collector.complete()).isTrue();
+        assertThat(cache.stats("acme").orElseThrow().stores()).isEqualTo(1);
+
+        int opensBefore = sealer.opens.get();
+        LookupResult second = cache.lookup(cacheRequest);
+        assertThat(second).isInstanceOf(LookupResult.Hit.class);
+        LookupResult.Hit hit = (LookupResult.Hit) second;
+        assertThat(sealer.opens.get() - opensBefore).as("the head and first segment open together").isEqualTo(1);
+        HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.valueOf(hit.status()));
+        NettyFields.copyInto(hit.headers(), response.headers());
+        assertThat(response.headers().get("content-type")).isEqualTo("application/javascript");
+        assertThat(response.headers().get("ETag")).isEqualTo("\"v3\"");
+        assertThat(response.headers().get("Cache-Status")).startsWith("edgespot; hit");
+
+        ChunkedInput<ByteBuf> chunks = CacheBodies.chunks(hit.body());
+        ByteBuf firstChunk = chunks.readChunk(ByteBufAllocator.DEFAULT);
+        assertThat(firstChunk.readableBytes()).isEqualTo(SEGMENT);
+        assertThat(sealer.opens.get() - opensBefore).as("no later segment opened yet").isEqualTo(1);
+        firstChunk.release();
+        chunks.close();
+
+        EmbeddedChannel channel = new EmbeddedChannel(new ChunkedWriteHandler());
+        channel.write(response);
+        channel.writeAndFlush(CacheBodies.httpChunks(hit.body())).syncUninterruptibly();
+        assertThat((Object) channel.readOutbound()).isSameAs(response);
+        ByteArrayOutputStream served = new ByteArrayOutputStream();
+        List<Integer> sizes = new ArrayList<>();
+        for (Object message; (message = channel.readOutbound()) != null; ) {
+            HttpContent content = (HttpContent) message;
+            sizes.add(content.content().readableBytes());
+            content.content().readBytes(served, content.content().readableBytes());
+            content.release();
+            if (content instanceof LastHttpContent) {
+                break;
+            }
+        }
+        assertThat(served.toByteArray()).isEqualTo(body);
+        assertThat(sizes).containsExactly(SEGMENT, SEGMENT, SEGMENT, 1234, 0);
+        assertThat(channel.finish()).isFalse();
+    }
+
+    @Test
+    void anotherTenantDoesNotSeeTheEntry() {
+        TenantEntrySealer globex = TenantEntrySealer.of(TenantKeys.generate("globex"));
+        cache.registerTenant("globex", TenantSettings.defaults(), globex);
+        GlueCache.store(cache, CacheRequest.get("acme", "https", "shop.test", "/p"), "acme body");
+
+        assertThat(cache.lookup(CacheRequest.get("globex", "https", "shop.test", "/p")))
+                .isInstanceOf(LookupResult.Miss.class);
+        assertThat(cache.lookup(CacheRequest.get("acme", "https", "shop.test", "/p")))
+                .isInstanceOf(LookupResult.Hit.class);
+    }
+
+    @Test
+    void reRegisteringUnderAnotherKeysetDropsTheEntries() {
+        GlueCache.store(cache, CacheRequest.get("acme", "https", "shop.test", "/p"), "acme body");
+        String before = sealer.keysetId();
+
+        cache.registerTenant("acme", TenantSettings.defaults(), sealer);
+        assertThat(cache.lookup(CacheRequest.get("acme", "https", "shop.test", "/p")))
+                .as("same keyset id keeps entries").isInstanceOf(LookupResult.Hit.class);
+
+        TenantEntrySealer other = TenantEntrySealer.of(TenantKeys.generate("acme"));
+        assertThat(other.keysetId()).isNotEqualTo(before);
+        cache.registerTenant("acme", TenantSettings.defaults(), other);
+        assertThat(cache.lookup(CacheRequest.get("acme", "https", "shop.test", "/p")))
+                .isInstanceOf(LookupResult.Miss.class);
+    }
+
+    /** Delegates to a real sealer and counts opens, to see when segments are decrypted. */
+    static final class CountingSealer implements EntrySealer {
+        final AtomicInteger opens = new AtomicInteger();
+        private final EntrySealer delegate;
+
+        CountingSealer(EntrySealer delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public byte[] seal(byte[] plaintext, byte[] associatedData) throws GeneralSecurityException {
+            return delegate.seal(plaintext, associatedData);
+        }
+
+        @Override
+        public byte[] open(byte[] ciphertext, byte[] associatedData) throws GeneralSecurityException {
+            opens.incrementAndGet();
+            return delegate.open(ciphertext, associatedData);
+        }
+
+        @Override
+        public byte[] tag(byte[] input) {
+            return delegate.tag(input);
+        }
+
+        @Override
+        public String keysetId() {
+            return delegate.keysetId();
+        }
+    }
+}
