@@ -17,6 +17,7 @@
 # bound to 127.0.0.1, and stops it (by PID) on exit. Results: results.json (raw), summary.json, failures.tsv
 # (kind, outcome, test id, detail), origin.log and client.log.
 set -euo pipefail
+# shellcheck source=lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 VERSION="${CACHE_TESTS_VERSION:-0.4.5}"

