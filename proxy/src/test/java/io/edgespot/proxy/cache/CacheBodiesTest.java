@@ -76,7 +76,8 @@ final class CacheBodiesTest {
         Object message = channel.readOutbound();
         assertThat(message).isInstanceOf(LastHttpContent.class);
         assertThat(((LastHttpContent) message).content().readableBytes()).isZero();
-        assertThat((Object) channel.readOutbound()).isNull();
+        Object next = channel.readOutbound();
+        assertThat(next).isNull();
     }
 
     @Test
