@@ -52,6 +52,7 @@ final class TenantKeysFixture {
      * Returns the raw secret bytes of every key in a tenant's file, decrypted with the KEK the way the crypto
      * module's file format documents (associated data: length-prefixed format, tenant and role).
      */
+    @SuppressWarnings("deprecation") // the same Tink call that reads these files in the crypto module
     List<byte[]> secrets(String tenant) throws IOException, GeneralSecurityException {
         JsonObject keysets = JsonParser.parseString(Files.readString(file(tenant))).getAsJsonObject()
                 .getAsJsonObject("keysets");
