@@ -41,6 +41,29 @@ final class EdgeFixture implements AutoCloseable {
         return new String(metrics.scrape("text/plain").body(), StandardCharsets.UTF_8);
     }
 
+    /**
+     * The sum of the samples of metric {@code name} whose label set contains every one of {@code labels}
+     * (each written as in the exposition format, e.g. {@code result="ok"}); 0 when there is none.
+     */
+    double metric(String name, String... labels) {
+        double sum = 0;
+        for (String line : scrape().split("\n")) {
+            if (!line.startsWith(name + "{") && !line.startsWith(name + " ")) {
+                continue;
+            }
+            int end = line.lastIndexOf(' ');
+            String series = line.substring(0, end);
+            boolean all = true;
+            for (String l : labels) {
+                all &= series.contains(l);
+            }
+            if (all) {
+                sum += Double.parseDouble(line.substring(end + 1));
+            }
+        }
+        return sum;
+    }
+
     @Override
     public void close() {
         server.close();

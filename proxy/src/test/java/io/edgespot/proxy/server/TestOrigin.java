@@ -26,11 +26,16 @@ import javax.net.ssl.SSLContext;
  * ({@code ?chunked} without a length); {@code /cacheable/...} is fresh for 60 s and names the origin's request
  * count; {@code /echo} answers the request line and headers as text; anything else
  * answers {@code origin <name> <uri>}.
+ *
+ * <p>Switches for failure tests: {@link #healthStatus} is the answer to {@code /healthz} (200 by default), and a
+ * non-zero {@link #forcedStatus} is the answer to every other path. Each recorded request names the client address
+ * and port it came from, so tests can tell how many upstream connections carried the requests, and from where.
  */
 final class TestOrigin implements AutoCloseable {
 
     /** A request as the origin saw it. */
-    record Seen(String method, String uri, Map<String, List<String>> headers, long bodyBytes) {
+    record Seen(String method, String uri, Map<String, List<String>> headers, long bodyBytes,
+                InetSocketAddress remote) {
         String header(String name) {
             for (Map.Entry<String, List<String>> e : headers.entrySet()) {
                 if (e.getKey().equalsIgnoreCase(name)) {
@@ -43,6 +48,10 @@ final class TestOrigin implements AutoCloseable {
 
     final ConcurrentLinkedQueue<Seen> seen = new ConcurrentLinkedQueue<>();
     final AtomicInteger hits = new AtomicInteger();
+    /** The status {@code /healthz} answers. */
+    volatile int healthStatus = 200;
+    /** When non-zero, the status every path but {@code /healthz} answers. */
+    volatile int forcedStatus;
     private final String name;
     private final HttpServer server;
     private final ExecutorService executor = Executors.newFixedThreadPool(16);
@@ -64,7 +73,11 @@ final class TestOrigin implements AutoCloseable {
         s.setHttpsConfigurator(new HttpsConfigurator(context) {
             @Override
             public void configure(HttpsParameters params) {
-                params.setNeedClientAuth(needClientAuth);
+                // Through SSLParameters: with params.setNeedClientAuth alone, the JDK server then calls
+                // engine.setWantClientAuth(false), which turns the requirement off again.
+                javax.net.ssl.SSLParameters p = context.getDefaultSSLParameters();
+                p.setNeedClientAuth(needClientAuth);
+                params.setSSLParameters(p);
             }
         });
         return new TestOrigin(name, s);
@@ -72,6 +85,11 @@ final class TestOrigin implements AutoCloseable {
 
     int port() {
         return server.getAddress().getPort();
+    }
+
+    /** Requests received whose path starts with {@code prefix} (health checks go to {@code /healthz}). */
+    long count(String prefix) {
+        return seen.stream().filter(s -> s.uri().startsWith(prefix)).count();
     }
 
     private void handle(HttpExchange ex) throws IOException {
@@ -83,11 +101,17 @@ final class TestOrigin implements AutoCloseable {
             }
         }
         String uri = ex.getRequestURI().toString();
-        seen.add(new Seen(ex.getRequestMethod(), uri, Map.copyOf(ex.getRequestHeaders()), body));
+        seen.add(new Seen(ex.getRequestMethod(), uri, Map.copyOf(ex.getRequestHeaders()), body,
+                ex.getRemoteAddress()));
         hits.incrementAndGet();
         String path = ex.getRequestURI().getPath();
+        int forced = forcedStatus;
         try {
-            if (path.startsWith("/status/")) {
+            if (path.equals("/healthz")) {
+                send(ex, healthStatus, "health\n");
+            } else if (forced != 0) {
+                send(ex, forced, "forced " + name + "\n");
+            } else if (path.startsWith("/status/")) {
                 send(ex, Integer.parseInt(path.substring(8)), "status\n");
             } else if (path.startsWith("/slow/")) {
                 Thread.sleep(Long.parseLong(path.substring(6)));
