@@ -217,6 +217,8 @@ final class DownstreamInitializer extends ChannelInitializer<Channel> {
         private final ServerTls tls;
         private final String clientIp;
         private String sniHost;
+        /** The handshake was refused for an unknown name; counted as unknown_sni already. */
+        private boolean sniRefused;
 
         Alpn(ServerTls tls, String clientIp) {
             super(ApplicationProtocolNames.HTTP_1_1);
@@ -228,6 +230,7 @@ final class DownstreamInitializer extends ChannelInitializer<Channel> {
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
             if (evt instanceof SniCompletionEvent sni) {
                 sniHost = sni.hostname();
+                sniRefused = !sni.isSuccess();
                 ctx.fireUserEventTriggered(evt);
                 return;
             }
@@ -250,7 +253,9 @@ final class DownstreamInitializer extends ChannelInitializer<Channel> {
 
         @Override
         protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
-            px.metrics().tlsHandshake(listener.name(), "-", "failed");
+            if (!sniRefused) {
+                px.metrics().tlsHandshake(listener.name(), "-", "failed");
+            }
             LOG.debug("TLS handshake on {} failed: {}", listener.name(), cause.toString());
             ctx.close();
         }

@@ -59,7 +59,15 @@ final class ProxyContext {
     UpstreamPool pool(EventLoop loop) {
         UpstreamPool p = pools.get(loop);
         return p != null ? p : pools.computeIfAbsent(loop,
-                l -> new UpstreamPool(l, transport.socketChannel(), metrics));
+                l -> new UpstreamPool(l, transport.socketChannel(), metrics, this::forEachOther));
+    }
+
+    private void forEachOther(UpstreamPool self, java.util.function.Consumer<UpstreamPool> action) {
+        for (UpstreamPool other : pools.values()) {
+            if (other != self) {
+                other.loop().execute(() -> action.accept(other));
+            }
+        }
     }
 
     Iterable<java.util.Map.Entry<EventLoop, UpstreamPool>> pools() {

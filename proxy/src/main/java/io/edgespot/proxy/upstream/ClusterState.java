@@ -158,6 +158,11 @@ public final class ClusterState {
         pending.decrementAndGet();
     }
 
+    /** Requests waiting for a connection of this cluster, on any loop. */
+    int pending() {
+        return pending.get();
+    }
+
     /** Open upstream connections of this cluster. */
     public int connections() {
         return connections.get();

@@ -42,16 +42,33 @@ public final class UpstreamPool {
     private record Waiter(Promise<UpstreamConnection> promise, ScheduledFuture<?> timeout) {
     }
 
+    /**
+     * The pools of the other event loops. A cluster's connection bound spans all loops, so a loop that waits for a
+     * slot asks the others to give up an idle connection, and a slot freed on one loop can serve a waiter on another.
+     */
+    public interface Neighbours {
+        /** Runs {@code action} on the loop of every pool other than {@code self}. */
+        void forEachOther(UpstreamPool self, java.util.function.Consumer<UpstreamPool> action);
+    }
+
     private final EventLoop loop;
     private final Class<? extends SocketChannel> channelClass;
     private final EdgeMetrics metrics;
     private final Map<EndpointState, ArrayDeque<UpstreamConnection>> idle = new HashMap<>();
     private final Map<ClusterState, ArrayDeque<Waiter>> waiters = new HashMap<>();
+    private final Neighbours neighbours;
 
-    public UpstreamPool(EventLoop loop, Class<? extends SocketChannel> channelClass, EdgeMetrics metrics) {
+    public UpstreamPool(EventLoop loop, Class<? extends SocketChannel> channelClass, EdgeMetrics metrics,
+                        Neighbours neighbours) {
         this.loop = loop;
         this.channelClass = channelClass;
         this.metrics = metrics;
+        this.neighbours = neighbours;
+    }
+
+    /** This pool's event loop. */
+    public EventLoop loop() {
+        return loop;
     }
 
     EdgeMetrics metrics() {
@@ -95,6 +112,7 @@ public final class UpstreamPool {
         }, timeout, TimeUnit.NANOSECONDS);
         self[0] = new Waiter(p, t);
         waiters.computeIfAbsent(cluster, k -> new ArrayDeque<>()).add(self[0]);
+        neighbours.forEachOther(this, other -> other.closeOneIdle(cluster));
         return p;
     }
 
@@ -121,8 +139,23 @@ public final class UpstreamPool {
         }
     }
 
-    /** A connection of {@code cluster} closed: its slot is free, so a waiter may open a new one. */
+    /**
+     * A connection of {@code cluster} closed: its slot is free, so a waiter may open a new one, here or, when none
+     * waits here, on another loop.
+     */
     void connectionClosed(ClusterState cluster) {
+        ArrayDeque<Waiter> q = waiters.get(cluster);
+        if (q == null || q.isEmpty()) {
+            if (cluster.pending() > 0) {
+                neighbours.forEachOther(this, other -> other.serveWaiter(cluster));
+            }
+            return;
+        }
+        serveWaiter(cluster);
+    }
+
+    /** Opens a connection for the first waiter of {@code cluster} when a slot is free. */
+    private void serveWaiter(ClusterState cluster) {
         ArrayDeque<Waiter> q = waiters.get(cluster);
         if (q == null || q.isEmpty() || !cluster.tryReserveConnection()) {
             return;
@@ -152,6 +185,19 @@ public final class UpstreamPool {
         if (c.idleTimer != null) {
             c.idleTimer.cancel(false);
             c.idleTimer = null;
+        }
+    }
+
+    /** Closes one idle connection of {@code cluster}, so that a loop waiting for a slot gets it. */
+    private void closeOneIdle(ClusterState cluster) {
+        for (EndpointState e : cluster.endpoints()) {
+            ArrayDeque<UpstreamConnection> q = idle.get(e);
+            UpstreamConnection c = q == null ? null : q.pollFirst();
+            if (c != null) {
+                cancelIdleTimer(c);
+                c.channel().close();
+                return;
+            }
         }
     }
 
@@ -195,6 +241,9 @@ public final class UpstreamPool {
                 conn.connectFailed();
                 cluster.onFailure(endpoint);
                 metrics.upstreamError(cluster.tenant(), cluster.name(), "connect");
+                if (f.cause() instanceof io.netty.channel.ConnectTimeoutException) {
+                    metrics.timeout("connect");
+                }
                 promise.tryFailure(f.cause());
                 return;
             }

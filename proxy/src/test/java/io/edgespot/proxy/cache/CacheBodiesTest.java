@@ -76,12 +76,8 @@ final class CacheBodiesTest {
         Object message = channel.readOutbound();
         assertThat(message).isInstanceOf(LastHttpContent.class);
         assertThat(((LastHttpContent) message).content().readableBytes()).isZero();
-<<<<<<< HEAD
-        assertThat((Object) channel.readOutbound()).isNull();
-=======
         Object next = channel.readOutbound();
         assertThat(next).isNull();
->>>>>>> glue
     }
 
     @Test

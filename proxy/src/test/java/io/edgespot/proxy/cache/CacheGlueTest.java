@@ -96,12 +96,8 @@ final class CacheGlueTest {
         EmbeddedChannel channel = new EmbeddedChannel(new ChunkedWriteHandler());
         channel.write(response);
         channel.writeAndFlush(CacheBodies.httpChunks(hit.body())).syncUninterruptibly();
-<<<<<<< HEAD
-        assertThat((Object) channel.readOutbound()).isSameAs(response);
-=======
         Object head = channel.readOutbound();
         assertThat(head).isSameAs(response);
->>>>>>> glue
         ByteArrayOutputStream served = new ByteArrayOutputStream();
         List<Integer> sizes = new ArrayList<>();
         for (Object message; (message = channel.readOutbound()) != null; ) {

@@ -26,7 +26,6 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -197,10 +196,6 @@ final class TlsIT {
     }
 
     @Test
-    @Disabled("BUG: a handshake refused for an unknown SNI is counted twice, as result=\"unknown_sni\" (ServerTls "
-            + "onUnknownSni callback) and again as result=\"failed\": the SNI refusal reaches "
-            + "DownstreamInitializer.Alpn.handshakeFailure through ApplicationProtocolNegotiationHandler.exceptionCaught, "
-            + "which counts every failure as failed")
     void unknownSniIsNotAlsoCountedAsAFailedHandshake() throws Exception {
         String[] unknown = {"listener=\"tls\"", "result=\"unknown_sni\""};
         String[] failed = {"listener=\"tls\"", "result=\"failed\""};

@@ -34,7 +34,6 @@ import java.util.function.BooleanSupplier;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -461,9 +460,6 @@ final class UpstreamIT {
     }
 
     @Test
-    @Disabled("BUG: an upstream connect timeout is never counted in edgespot_timeouts_total{kind=\"connect\"}, "
-            + "although the metric's help lists 'connect': UpstreamPool.connect (line ~194) records only "
-            + "upstreamError(kind=connect) and nothing calls metrics.timeout(\"connect\")")
     void connectTimeoutIsCountedAsATimeout() throws Exception {
         try (Blackhole hole = new Blackhole()) {
             assumeTrue(hole.holds(), "no loopback blackhole here");
@@ -508,11 +504,6 @@ final class UpstreamIT {
     }
 
     @Test
-    @Disabled("BUG: with several event loops, an idle pooled upstream connection on one loop starves requests on "
-            + "another loop once the cluster is at maxConnections: UpstreamPool.acquire (line ~78) finds no idle "
-            + "connection in its own loop's pool, ClusterState.tryReserveConnection fails because the other loop's "
-            + "idle connection holds the slot, the request waits as pending, and nothing ever wakes it (offer() and "
-            + "connectionClosed() only serve waiters of their own loop), so it gets 503 after connectTimeout")
     void anIdleConnectionOnAnotherEventLoopDoesNotBlockNewRequests() throws Exception {
         TestOrigin a = origin("a");
         start("app: { endpoints: [ \"127.0.0.1:%d\" ], maxConnections: 1, maxPending: 4, connectTimeout: 2s }"
