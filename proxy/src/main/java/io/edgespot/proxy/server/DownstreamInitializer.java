@@ -25,7 +25,6 @@ import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.flow.FlowControlHandler;
-import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SniCompletionEvent;
@@ -118,7 +117,6 @@ final class DownstreamInitializer extends ChannelInitializer<Channel> {
                 new HeadAwareResponseEncoder(heads)));
         p.addLast("flow", new FlowControlHandler());
         p.addLast("guard", new RequestGuard(limits, metrics, timeouts));
-        p.addLast("chunked", new ChunkedWriteHandler());
         p.addLast("proxy", new ProxyHandler(px, info, false, timeouts));
     }
 
@@ -157,7 +155,6 @@ final class DownstreamInitializer extends ChannelInitializer<Channel> {
                 stream.config().setAutoRead(false);
                 stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true, true));
                 stream.pipeline().addLast(new FlowControlHandler());
-                stream.pipeline().addLast(new ChunkedWriteHandler());
                 stream.pipeline().addLast(new ProxyHandler(px, info, true, null));
             }
         }));

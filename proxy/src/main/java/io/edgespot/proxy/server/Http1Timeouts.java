@@ -14,7 +14,9 @@ import java.util.concurrent.TimeUnit;
  * head. Idle expiry closes quietly; head expiry answers 408 and closes.
  *
  * <p>Sits before the decoder so that it sees raw bytes; {@link RequestGuard} tells it when a head is complete and
- * the exchange handler tells it when the connection waits for the next request.
+ * the exchange handler tells it when the connection waits for the next request. State changes only move a
+ * deadline: at most one timer is pending per connection, and when it fires early it re-arms for what is left, so
+ * a busy keep-alive connection schedules nothing per request.
  */
 final class Http1Timeouts extends ChannelInboundHandlerAdapter {
 
@@ -25,6 +27,7 @@ final class Http1Timeouts extends ChannelInboundHandlerAdapter {
     private final Runnable onHeadTimeout;
     private ChannelHandlerContext ctx;
     private State state = State.BUSY;
+    private long deadline;
     private ScheduledFuture<?> timer;
 
     Http1Timeouts(Duration idle, Duration head, Runnable onHeadTimeout) {
@@ -52,7 +55,7 @@ final class Http1Timeouts extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (state == State.IDLE && msg instanceof ByteBuf buf && buf.isReadable()) {
-            arm(State.HEAD, headNanos);
+            enter(State.HEAD, headNanos);
         }
         ctx.fireChannelRead(msg);
     }
@@ -60,32 +63,39 @@ final class Http1Timeouts extends ChannelInboundHandlerAdapter {
     /** The connection now waits for its next request. */
     void awaitRequest() {
         if (state == State.BUSY) {
-            arm(State.IDLE, idleNanos);
+            enter(State.IDLE, idleNanos);
         }
     }
 
     /** A complete request head arrived; the exchange's own timeouts take over. */
     void headReceived() {
-        cancel();
         state = State.BUSY;
     }
 
-    private void arm(State next, long nanos) {
-        cancel();
+    private void enter(State next, long nanos) {
         state = next;
-        timer = ctx.executor().schedule(this::expired, nanos, TimeUnit.NANOSECONDS);
+        deadline = System.nanoTime() + nanos;
+        if (timer == null) {
+            // never further ahead than the head timeout, so a switch to HEAD is caught on time
+            timer = ctx.executor().schedule(this::check, Math.min(nanos, headNanos), TimeUnit.NANOSECONDS);
+        }
     }
 
-    private void expired() {
+    private void check() {
         timer = null;
-        if (!ctx.channel().isActive()) {
+        if (state == State.BUSY || !ctx.channel().isActive()) {
+            return;
+        }
+        long left = deadline - System.nanoTime();
+        if (left > 0) {
+            timer = ctx.executor().schedule(this::check, Math.min(left, headNanos), TimeUnit.NANOSECONDS);
             return;
         }
         if (state == State.HEAD) {
             onHeadTimeout.run();
             ErrorResponses.send(ctx.channel(), HttpResponseStatus.REQUEST_TIMEOUT, "request head not received in time",
                     null, true);
-        } else if (state == State.IDLE) {
+        } else {
             ctx.close();
         }
         state = State.BUSY;

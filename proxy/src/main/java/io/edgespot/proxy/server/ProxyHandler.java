@@ -226,6 +226,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         private HttpRequest upstreamHead;
         private boolean requestComplete;
         private boolean headSent;
+        /** The whole request, up to its end, went to the current upstream connection. */
+        private boolean requestSent;
         private long requestBodyBytes;
         private boolean responseStarted;
         private boolean responseComplete;
@@ -245,6 +247,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         private BodyCollector collector;
         /** The Cache-Status of a response the proxy makes itself. */
         private String cacheStatus;
+        /** The rest of a cache hit's body while it is being written. */
+        private java.util.Iterator<byte[]> hitSegments;
         /** Body bytes sent downstream, for the access log. */
         private long bytesSent;
         /** Held from an admitted WebSocket upgrade until the tunnel closes, or the upgrade fails. */
@@ -414,8 +418,32 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             cacheStatus = hit.cacheStatus();
             bytesSent = bodyless ? 0 : hit.body().length();
             ctx.write(head);
-            Object body = bodyless ? LastHttpContent.EMPTY_LAST_CONTENT : CacheBodies.httpChunks(hit.body());
-            ctx.writeAndFlush(body).addListener(f -> {
+            hitSegments = bodyless ? java.util.Collections.emptyIterator() : hit.body().segments();
+            writeHitSegments();
+        }
+
+        /**
+         * Writes the next segments of a cache hit while the client can take them; each segment is decrypted only
+         * when it is about to be written, so a slow client holds at most one plaintext segment here.
+         */
+        private void writeHitSegments() {
+            try {
+                while (hitSegments.hasNext()) {
+                    if (!ctx.channel().isWritable()) {
+                        ctx.flush(); // resumed by onDownstreamWritable
+                        return;
+                    }
+                    byte[] segment = hitSegments.next();
+                    ctx.write(new io.netty.handler.codec.http.DefaultHttpContent(
+                            io.netty.buffer.Unpooled.wrappedBuffer(segment)));
+                }
+            } catch (RuntimeException e) { // CacheIntegrityException: the client must see a cut, not an end
+                hitSegments = null;
+                abortDownstream();
+                return;
+            }
+            hitSegments = null;
+            ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(f -> {
                 if (!f.isSuccess()) {
                     abortDownstream();
                     return;
@@ -516,10 +544,14 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             endpoint = conn.endpoint();
             conn.attach(this);
             headSent = true;
-            if (requestComplete) {
+            if (requestComplete || !requestHasBody) {
                 conn.channel().write(upstreamHead);
                 conn.channel().writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+                requestSent = true;
                 armFirstByte();
+                if (!requestComplete) {
+                    read(); // the end of a body-less HTTP/1.1 request is still queued: consume it
+                }
             } else {
                 conn.channel().writeAndFlush(upstreamHead);
                 pumpRequestBody();
@@ -552,12 +584,17 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             if (last) {
                 requestComplete = true;
             }
+            if (!requestHasBody) {
+                content.release(); // the empty end of a body-less request: already sent with the head
+                return;
+            }
             if (conn == null) {
                 content.release(); // the upstream went away; the exchange is already answered or retrying
                 return;
             }
             conn.channel().writeAndFlush(content);
             if (last) {
+                requestSent = true;
                 armFirstByte();
                 if (responseComplete) {
                     complete();
@@ -716,6 +753,10 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         }
 
         void onDownstreamWritable() {
+            if (!done && hitSegments != null) {
+                writeHitSegments();
+                return;
+            }
             if (!done && responseStarted && !responseComplete && conn != null) {
                 conn.channel().read();
             }
@@ -795,6 +836,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         private void retry() {
             attempts++;
             headSent = false;
+            requestSent = false;
             EndpointState failed = endpoint;
             attempt(failed);
         }
@@ -860,7 +902,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             if (done) {
                 return;
             }
-            boolean reusable = upstreamKeepAlive && requestComplete && !closeDelimited;
+            boolean reusable = upstreamKeepAlive && requestSent && !closeDelimited;
             UpstreamConnection c = conn;
             conn = null;
             if (c != null) {

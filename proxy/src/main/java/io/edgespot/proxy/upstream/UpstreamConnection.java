@@ -4,7 +4,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
-import java.util.concurrent.ScheduledFuture;
 
 /**
  * One pooled HTTP/1.1 connection to an endpoint, and the last handler of its pipeline.
@@ -39,7 +38,8 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     private boolean counted;
     private boolean closed;
     private boolean tunneled;
-    ScheduledFuture<?> idleTimer;
+    /** When it was last returned to the pool. */
+    long idleSince;
 
     UpstreamConnection(UpstreamPool pool, ClusterState cluster, EndpointState endpoint) {
         this.pool = pool;
@@ -99,14 +99,6 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     public void tunnel() {
         listener = null;
         tunneled = true;
-        cancelIdle();
-    }
-
-    private void cancelIdle() {
-        if (idleTimer != null) {
-            idleTimer.cancel(false);
-            idleTimer = null;
-        }
     }
 
     /** Counts the connection against the cluster once it is established. */

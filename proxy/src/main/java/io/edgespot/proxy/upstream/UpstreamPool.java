@@ -57,6 +57,8 @@ public final class UpstreamPool {
     private final Map<EndpointState, ArrayDeque<UpstreamConnection>> idle = new HashMap<>();
     private final Map<ClusterState, ArrayDeque<Waiter>> waiters = new HashMap<>();
     private final Neighbours neighbours;
+    private ScheduledFuture<?> sweeper;
+    private static final long SWEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
     public UpstreamPool(EventLoop loop, Class<? extends SocketChannel> channelClass, EdgeMetrics metrics,
                         Neighbours neighbours) {
@@ -86,7 +88,6 @@ public final class UpstreamPool {
         if (q != null) {
             UpstreamConnection c;
             while ((c = q.pollLast()) != null) {
-                cancelIdleTimer(c);
                 if (c.channel().isActive()) {
                     return loop.newSucceededFuture(c);
                 }
@@ -123,16 +124,38 @@ public final class UpstreamPool {
             w.promise().setSuccess(c);
             return;
         }
+        c.idleSince = System.nanoTime();
         idle.computeIfAbsent(c.endpoint(), k -> new ArrayDeque<>()).addLast(c);
-        long idleNanos = c.cluster().config().idleTimeout().toNanos();
-        c.idleTimer = loop.schedule(() -> {
-            c.idleTimer = null;
-            c.channel().close();
-        }, idleNanos, TimeUnit.NANOSECONDS);
+        if (sweeper == null) {
+            sweeper = loop.schedule(this::sweep, SWEEP_NANOS, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /**
+     * Closes connections idle longer than their cluster's idle timeout. One timer per pool, only while something
+     * is idle, so returning a connection schedules nothing.
+     */
+    private void sweep() {
+        sweeper = null;
+        long now = System.nanoTime();
+        boolean any = false;
+        for (ArrayDeque<UpstreamConnection> q : idle.values()) {
+            // oldest first: stop at the first one still within its idle time
+            for (UpstreamConnection c; (c = q.peekFirst()) != null; ) {
+                if (now - c.idleSince < c.cluster().config().idleTimeout().toNanos()) {
+                    break;
+                }
+                q.pollFirst();
+                c.channel().close();
+            }
+            any |= !q.isEmpty();
+        }
+        if (any) {
+            sweeper = loop.schedule(this::sweep, SWEEP_NANOS, TimeUnit.NANOSECONDS);
+        }
     }
 
     void removeIdle(UpstreamConnection c) {
-        cancelIdleTimer(c);
         ArrayDeque<UpstreamConnection> q = idle.get(c.endpoint());
         if (q != null) {
             q.remove(c);
@@ -181,20 +204,12 @@ public final class UpstreamPool {
         return w;
     }
 
-    private static void cancelIdleTimer(UpstreamConnection c) {
-        if (c.idleTimer != null) {
-            c.idleTimer.cancel(false);
-            c.idleTimer = null;
-        }
-    }
-
     /** Closes one idle connection of {@code cluster}, so that a loop waiting for a slot gets it. */
     private void closeOneIdle(ClusterState cluster) {
         for (EndpointState e : cluster.endpoints()) {
             ArrayDeque<UpstreamConnection> q = idle.get(e);
             UpstreamConnection c = q == null ? null : q.pollFirst();
             if (c != null) {
-                cancelIdleTimer(c);
                 c.channel().close();
                 return;
             }
