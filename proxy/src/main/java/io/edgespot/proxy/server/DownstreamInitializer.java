@@ -100,7 +100,6 @@ final class DownstreamInitializer extends ChannelInitializer<Channel> {
             ch.pipeline().addLast("preface", new PrefaceDetector(new ConnectionInfo(listener.name(), clientIp,
                     "http", null)));
         } else {
-            ch.config().setAutoRead(false);
             http1(ch.pipeline(), new ConnectionInfo(listener.name(), clientIp, "http", null));
         }
     }
@@ -115,7 +114,6 @@ final class DownstreamInitializer extends ChannelInitializer<Channel> {
         p.addLast("http", new CombinedChannelDuplexHandler<>(
                 new StrictRequestDecoder(limits.maxUriBytes() + 32, limits.maxHeaderBytes(), heads),
                 new HeadAwareResponseEncoder(heads)));
-        p.addLast("flow", new FlowControlHandler());
         p.addLast("guard", new RequestGuard(limits, metrics, timeouts));
         p.addLast("proxy", new ProxyHandler(px, info, false, timeouts));
     }
@@ -195,7 +193,6 @@ final class DownstreamInitializer extends ChannelInitializer<Channel> {
             try {
                 int n = Math.min(in.readableBytes(), preface.readableBytes());
                 if (!ByteBufUtil.equals(in, in.readerIndex(), preface, 0, n)) {
-                    ctx.channel().config().setAutoRead(false);
                     http1(ctx.pipeline(), info);
                 } else if (n < preface.readableBytes()) {
                     return;
@@ -243,7 +240,6 @@ final class DownstreamInitializer extends ChannelInitializer<Channel> {
             if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
                 http2(ctx.pipeline(), info);
             } else {
-                ctx.channel().config().setAutoRead(false);
                 http1(ctx.pipeline(), info);
             }
         }

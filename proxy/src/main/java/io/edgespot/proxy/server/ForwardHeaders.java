@@ -2,7 +2,6 @@ package io.edgespot.proxy.server;
 
 import io.edgespot.proxy.config.EdgeConfig.Route;
 import io.edgespot.proxy.config.EdgeConfig.Server;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -35,10 +34,10 @@ final class ForwardHeaders {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     /** Hop-by-hop fields (RFC 9110 section 7.6.1) and framing fields the proxy sets itself. */
-    private static final Set<AsciiString> HOP_BY_HOP = Set.of(
+    private static final AsciiString[] HOP_BY_HOP = {
             HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE, HttpHeaderNames.TE, HttpHeaderNames.TRAILER,
             HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.UPGRADE, PROXY_CONNECTION,
-            HttpHeaderNames.PROXY_AUTHORIZATION, HttpHeaderNames.PROXY_AUTHENTICATE);
+            HttpHeaderNames.PROXY_AUTHORIZATION, HttpHeaderNames.PROXY_AUTHENTICATE};
 
     private final boolean trustIncoming;
     private final boolean forwarded;
@@ -67,18 +66,11 @@ final class ForwardHeaders {
      */
     HttpRequest upstreamRequest(HttpRequest in, Route route, String path, String clientIp, String scheme,
                                 boolean http2, boolean hasBody, String requestId, boolean webSocket) {
-        HttpHeaders src = in.headers();
-        HttpHeaders out = new DefaultHttpHeaders(false);
-        Set<String> named = connectionTokens(src);
-        Iterator<Map.Entry<CharSequence, CharSequence>> it = src.iteratorCharSequence();
-        while (it.hasNext()) {
-            Map.Entry<CharSequence, CharSequence> e = it.next();
-            CharSequence name = e.getKey();
-            if (isHopByHop(name, named) || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.EXPECT)) {
-                continue;
-            }
-            out.add(name, e.getValue());
-        }
+        // rewritten in place: the downstream request's headers become the upstream request's
+        HttpHeaders out = in.headers();
+        String host = out.get(HttpHeaderNames.HOST);
+        removeHopByHop(out, false);
+        out.remove(HttpHeaderNames.EXPECT);
         if (http2) {
             for (HttpConversionUtil.ExtensionHeaderNames x : HttpConversionUtil.ExtensionHeaderNames.values()) {
                 out.remove(x.text()); // added by the HTTP/2 to HTTP/1 conversion, not by the client
@@ -95,11 +87,10 @@ final class ForwardHeaders {
         if (hasBody && !out.contains(HttpHeaderNames.CONTENT_LENGTH)) {
             out.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         }
-        String host = src.get(HttpHeaderNames.HOST);
         addForwarding(out, clientIp, scheme, host);
         out.add(HttpHeaderNames.VIA, http2 ? via2 : via1);
         out.set(X_REQUEST_ID, requestId);
-        String trace = src.get(TRACEPARENT);
+        String trace = out.get(TRACEPARENT);
         if (!validTraceparent(trace)) {
             out.remove(TRACESTATE);
             out.set(TRACEPARENT, newTraceparent());
@@ -132,19 +123,36 @@ final class ForwardHeaders {
      */
     void downstreamResponse(HttpResponse response, boolean http2, boolean webSocket) {
         HttpHeaders h = response.headers();
-        Set<String> named = connectionTokens(h);
-        for (String n : named) {
-            if (!(webSocket && n.equals("upgrade"))) {
-                h.remove(n);
-            }
-        }
-        for (AsciiString n : HOP_BY_HOP) {
-            if (webSocket && (n.equals(HttpHeaderNames.CONNECTION) || n.equals(HttpHeaderNames.UPGRADE))) {
-                continue;
-            }
-            h.remove(n);
-        }
+        removeHopByHop(h, webSocket);
         h.add(HttpHeaderNames.VIA, http2 ? via2 : via1);
+    }
+
+    /**
+     * Removes hop-by-hop fields in one pass: the fixed set and whatever {@code Connection} names. For a WebSocket
+     * handshake, {@code Connection} and {@code Upgrade} stay.
+     */
+    private static void removeHopByHop(HttpHeaders h, boolean webSocket) {
+        Set<String> named = connectionTokens(h);
+        java.util.List<CharSequence> doomed = null;
+        Iterator<Map.Entry<CharSequence, CharSequence>> it = h.iteratorCharSequence();
+        while (it.hasNext()) {
+            CharSequence name = it.next().getKey();
+            if (isHopByHop(name, named)) {
+                if (webSocket && (AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.CONNECTION)
+                        || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.UPGRADE))) {
+                    continue;
+                }
+                if (doomed == null) {
+                    doomed = new java.util.ArrayList<>(4);
+                }
+                doomed.add(name);
+            }
+        }
+        if (doomed != null) {
+            for (CharSequence name : doomed) {
+                h.remove(name);
+            }
+        }
     }
 
     private static boolean isHopByHop(CharSequence name, Set<String> named) {

@@ -65,8 +65,18 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     private Exchange current;
     /** After a local answer to a request without a body: skip to its end, then take the next request. */
     private boolean skipToLast;
-    /** A read was asked for and no message has come yet. */
+    /** HTTP/2: a read was asked for and no message has come yet. */
     private boolean readPending;
+    /** HTTP/1.1: messages that arrived before the exchange wanted them, in order. */
+    private final java.util.ArrayDeque<Object> pending = new java.util.ArrayDeque<>();
+    /** HTTP/1.1: the exchange wants the next message. */
+    private boolean wantMessage;
+    private boolean dispatching;
+    private static final int PENDING_PAUSE = 64;
+    private static final int PENDING_RESUME = 16;
+    /** The one timer of this connection or stream; it fires at {@link #timerAt} and checks the exchange's deadlines. */
+    private ScheduledFuture<?> timer;
+    private long timerAt;
 
     /**
      * @param info     the connection's listener, client address and TLS tenant
@@ -109,25 +119,65 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Asks for the next downstream message. A read can end without one (TLS records, partial input); then
-     * {@link #channelReadComplete} asks again, as auto-read off requires.
+     * Asks for the next downstream message.
+     *
+     * <p>HTTP/2 streams read on demand (auto-read off; a read there costs no system call). An HTTP/1.1 connection
+     * keeps auto-read on, so that a keep-alive request costs no epoll registration changes: what arrives while
+     * the exchange does not want it waits in {@link #pending}, in order, and reading pauses only when that queue
+     * fills (a pipelining or uploading client whose upstream is slower).
      */
     private void read() {
-        readPending = true;
-        ctx.read();
+        if (http2) {
+            readPending = true;
+            ctx.read();
+            return;
+        }
+        wantMessage = true;
+        drainPending();
+    }
+
+    private void drainPending() {
+        if (dispatching) {
+            return; // the loop below is already running further up the stack
+        }
+        dispatching = true;
+        try {
+            Object msg;
+            while (wantMessage && (msg = pending.poll()) != null) {
+                wantMessage = false;
+                dispatch(msg);
+            }
+        } finally {
+            dispatching = false;
+        }
+        if (pending.size() < PENDING_RESUME && !ctx.channel().config().isAutoRead() && ctx.channel().isActive()) {
+            ctx.channel().config().setAutoRead(true);
+        }
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (readPending) {
-            ctx.read();
+        if (http2 && readPending) {
+            ctx.read(); // a read that ended without a message: ask again, as auto-read off requires
         }
         ctx.fireChannelReadComplete();
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        readPending = false;
+        if (http2) {
+            readPending = false;
+            dispatch(msg);
+            return;
+        }
+        pending.add(msg);
+        if (pending.size() >= PENDING_PAUSE) {
+            ctx.channel().config().setAutoRead(false);
+        }
+        drainPending();
+    }
+
+    private void dispatch(Object msg) {
         if (msg instanceof HttpRequest request) {
             if (current != null) {
                 ReferenceCountUtil.release(msg);
@@ -166,7 +216,48 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         if (current != null) {
             current.onDownstreamClosed();
         }
+        Object msg;
+        while ((msg = pending.poll()) != null) {
+            ReferenceCountUtil.release(msg);
+        }
+        cancel(timer);
+        timer = null;
         ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        Object msg;
+        while ((msg = pending.poll()) != null) {
+            ctx.fireChannelRead(msg); // a WebSocket tunnel takes over: whatever came after the upgrade is its
+        }
+        cancel(timer);
+        timer = null;
+    }
+
+    /**
+     * Makes sure the timer fires by {@code deadline}. Exchanges on a keep-alive connection push their deadlines
+     * further out, so the timer set for the first one usually serves the next ones too and nothing is scheduled
+     * per request.
+     */
+    private void ensureTimer(long deadline) {
+        if (timer != null && timerAt <= deadline) {
+            return;
+        }
+        cancel(timer);
+        timerAt = deadline;
+        timer = ctx.executor().schedule(this::timerFired, Math.max(0, deadline - System.nanoTime()),
+                TimeUnit.NANOSECONDS);
+    }
+
+    private void timerFired() {
+        timer = null;
+        if (current != null) {
+            long next = current.checkDeadlines(System.nanoTime());
+            if (next != 0) {
+                ensureTimer(next);
+            }
+        }
     }
 
     @Override
@@ -239,8 +330,10 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         private int attempts;
         private boolean retryClaimed;
         private boolean done;
-        private ScheduledFuture<?> totalTimer;
-        private ScheduledFuture<?> firstByteTimer;
+        /** When the exchange must be over (System.nanoTime), 0 for none. */
+        private long totalDeadline;
+        /** When the first response byte must have come, 0 while not armed. */
+        private long firstByteDeadline;
         /** The cache's side of this exchange, while the origin's answer is awaited. */
         private CacheExchange cacheEx;
         /** Receives the body while it streams downstream, when the cache stores the response. */
@@ -316,15 +409,17 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             if (webSocket && !admitWebSocket()) {
                 return;
             }
+            boolean expectContinue = HttpUtil.is100ContinueExpected(request); // the rewrite below drops Expect
             String upstreamPath = rewrite(uri);
             upstreamHead = rt.forward().upstreamRequest(request, route, upstreamPath, info.clientIp(),
                     info.scheme(), http2, requestHasBody, requestId, webSocket);
             cluster.requestStarted();
             long total = route.timeouts().total().toNanos();
             if (total > 0) {
-                totalTimer = ctx.executor().schedule(this::totalTimeout, total, TimeUnit.NANOSECONDS);
+                totalDeadline = System.nanoTime() + total;
+                ensureTimer(totalDeadline);
             }
-            if (HttpUtil.is100ContinueExpected(request)) {
+            if (expectContinue) {
                 ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
             }
             HttpCache cache = px.cache();
@@ -384,11 +479,10 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         /** A stale entry was served; fetch a fresh copy for the cache without anyone waiting on it. */
         private void refreshInBackground(CacheExchange ex) {
             ClusterState c = cluster;
-            HttpRequest head = rt.forward().upstreamRequest(request, route, rewrite(request.uri()), info.clientIp(),
-                    info.scheme(), http2, false, requestId, false);
+            HttpRequest head = new io.netty.handler.codec.http.DefaultHttpRequest(HttpVersion.HTTP_1_1,
+                    HttpMethod.GET, upstreamHead.uri(), upstreamHead.headers().copy());
             ex.requestHeadersToRemove().forEach(head.headers()::remove);
             ex.conditionalHeaders().forEach(head.headers()::set);
-            head.setMethod(HttpMethod.GET);
             new BackgroundRefresh(px, c, head, ex).start(ctx.channel().eventLoop());
         }
 
@@ -397,8 +491,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             if (done) {
                 return;
             }
-            cancel(firstByteTimer);
-            firstByteTimer = null;
+            firstByteDeadline = 0;
             status = hit.status();
             HttpResponse head = new io.netty.handler.codec.http.DefaultHttpResponse(HttpVersion.HTTP_1_1,
                     HttpResponseStatus.valueOf(status));
@@ -491,7 +584,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             c.tunnel();
             WebSocketTunnel.open(ctx.channel(), c.channel(), tenant.name(), px.metrics(), lease,
                     tenant.config().webSockets().idleTimeout(), tenant.config().webSockets().maxFrameBytes(),
-                    "timeouts", "http", "flow", "guard", "chunked", "proxy");
+                    "timeouts", "http", "guard", "proxy");
         }
 
         private String rewrite(String uri) {
@@ -606,8 +699,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
         private void armFirstByte() {
             long t = route.timeouts().firstByte().toNanos();
-            if (t > 0 && !responseStarted && firstByteTimer == null) {
-                firstByteTimer = ctx.executor().schedule(this::firstByteTimeout, t, TimeUnit.NANOSECONDS);
+            if (t > 0 && !responseStarted && firstByteDeadline == 0) {
+                firstByteDeadline = System.nanoTime() + t;
+                ensureTimer(firstByteDeadline);
             }
         }
 
@@ -664,8 +758,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         }
 
         private void onResponseHead(HttpResponse response) {
-            cancel(firstByteTimer);
-            firstByteTimer = null;
+            firstByteDeadline = 0;
             status = response.status().code();
             if (wsLease != null) {
                 if (status == 101) {
@@ -741,7 +834,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             if (responseStarted) {
                 ctx.flush();
                 if (!ctx.channel().isWritable()) {
-                    return; // resumed by onDownstreamWritable
+                    conn.channel().config().setAutoRead(false); // resumed by onDownstreamWritable
+                    return;
                 }
             }
             conn.channel().read();
@@ -758,6 +852,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             if (!done && responseStarted && !responseComplete && conn != null) {
+                conn.channel().config().setAutoRead(true);
                 conn.channel().read();
             }
         }
@@ -841,8 +936,35 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             attempt(failed);
         }
 
+        /**
+         * Acts on a passed deadline.
+         *
+         * @return the next deadline to check, or 0 for none
+         */
+        long checkDeadlines(long now) {
+            if (done) {
+                return 0;
+            }
+            if (firstByteDeadline != 0 && now - firstByteDeadline >= 0) {
+                firstByteTimeout();
+                return 0;
+            }
+            if (totalDeadline != 0 && now - totalDeadline >= 0) {
+                totalTimeout();
+                return 0;
+            }
+            long next = 0;
+            if (firstByteDeadline != 0) {
+                next = firstByteDeadline;
+            }
+            if (totalDeadline != 0 && (next == 0 || totalDeadline - next < 0)) {
+                next = totalDeadline;
+            }
+            return next;
+        }
+
         private void totalTimeout() {
-            totalTimer = null;
+            totalDeadline = 0;
             if (done) {
                 return;
             }
@@ -857,7 +979,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         }
 
         private void firstByteTimeout() {
-            firstByteTimer = null;
+            firstByteDeadline = 0;
             if (done || responseStarted) {
                 return;
             }
@@ -991,10 +1113,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         }
 
         private void cancelTimers() {
-            cancel(totalTimer);
-            cancel(firstByteTimer);
-            totalTimer = null;
-            firstByteTimer = null;
+            totalDeadline = 0;
+            firstByteDeadline = 0;
         }
     }
 
