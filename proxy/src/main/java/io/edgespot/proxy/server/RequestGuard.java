@@ -22,8 +22,8 @@ import java.util.Map;
 /**
  * Refuses malformed and oversized requests before any routing, so that none of them can reach an upstream.
  *
- * <p>As a handler it guards an HTTP/1.1 connection: a refused request is answered (400, 414, 431, 505) and the
- * connection closes, because after a framing error nothing later on it can be trusted. {@link #check} holds the
+ * <p>As a handler it guards an HTTP/1.1 connection: a refused request is answered (400, 414, 431, 501, 505) and
+ * the connection closes, because after a framing error nothing later on it can be trusted. {@link #check} holds the
  * rules that apply to HTTP/2 streams as well.
  */
 final class RequestGuard extends ChannelInboundHandlerAdapter {
@@ -31,6 +31,10 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
     /** Why a request was refused: the status, the reason sent, and the metric label. */
     record Rejection(HttpResponseStatus status, String reason, String metric) {
     }
+
+    /** Standard methods (RFC 9110 section 9, RFC 5789): a case variant of one of them is refused. */
+    private static final List<String> STANDARD_METHODS = List.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT",
+            "OPTIONS", "TRACE", "PATCH");
 
     private final Limits limits;
     private final EdgeMetrics metrics;
@@ -100,6 +104,10 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
                         "bad_request");
             }
         }
+        String methodProblem = methodProblem(request.method());
+        if (methodProblem != null) {
+            return new Rejection(HttpResponseStatus.NOT_IMPLEMENTED, methodProblem, "not_implemented");
+        }
         if (request.uri().length() > limits.maxUriBytes()) {
             return new Rejection(HttpResponseStatus.REQUEST_URI_TOO_LONG, "request target too long", "uri_too_long");
         }
@@ -108,11 +116,38 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
                     "header_too_large");
         }
         String problem = headerProblem(headers);
+        if (problem == null && !http2 && request.protocolVersion().minorVersion() == 0
+                && headers.contains(HttpHeaderNames.TRANSFER_ENCODING)) {
+            // RFC 9112 section 6.1: an HTTP/1.0 message with Transfer-Encoding has faulty framing.
+            problem = "Transfer-Encoding in an HTTP/1.0 request";
+        }
         if (problem == null) {
             problem = targetProblem(request, http2);
         }
         return problem == null ? null
                 : new Rejection(HttpResponseStatus.BAD_REQUEST, "malformed request: " + problem, "bad_request");
+    }
+
+    /**
+     * Methods are case-sensitive tokens (RFC 9110 section 9.1), so {@code get} is not GET but an unknown method.
+     * An extension method ({@code PURGE}, {@code PROPFIND}) is forwarded like any other. A case variant of a standard
+     * method is not: an upstream that compares methods without case would take it for the standard one while the
+     * proxy's routes, method filters and cache did not, so it is answered 501 (RFC 9110 section 15.6.2). CONNECT is
+     * not implemented by a reverse proxy either.
+     *
+     * @return the reason, or null when the method may proceed
+     */
+    private static String methodProblem(HttpMethod method) {
+        String name = method.name();
+        if (name.equals("CONNECT")) {
+            return "CONNECT is not supported";
+        }
+        for (String standard : STANDARD_METHODS) {
+            if (standard.equalsIgnoreCase(name) && !standard.equals(name)) {
+                return "method not implemented";
+            }
+        }
+        return null;
     }
 
     private static String headerProblem(HttpHeaders headers) {
@@ -133,6 +168,12 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
                 if (!isDigits(l) || !l.equals(first)) {
                     return "invalid Content-Length";
                 }
+            }
+            // RFC 9110 section 8.6: 1*DIGIT, so leading zeros are valid; forward the canonical decimal so that no
+            // upstream can read "010" as anything but ten.
+            String canonical = Long.toString(Long.parseLong(first));
+            if (lengths.size() > 1 || !canonical.equals(first)) {
+                headers.set(HttpHeaderNames.CONTENT_LENGTH, canonical);
             }
         }
         List<String> codings = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
@@ -168,9 +209,6 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
         }
         if (uri.equals("*")) {
             return request.method().equals(HttpMethod.OPTIONS) ? null : "asterisk target for a method other than OPTIONS";
-        }
-        if (request.method().equals(HttpMethod.CONNECT)) {
-            return "CONNECT is not supported";
         }
         String lower = uri.toLowerCase(Locale.ROOT);
         if (!http2 && (lower.startsWith("http://") || lower.startsWith("https://"))) {

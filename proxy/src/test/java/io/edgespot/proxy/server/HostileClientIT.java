@@ -1,0 +1,733 @@
+package io.edgespot.proxy.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.http2.DefaultHttp2FrameReader;
+import io.netty.handler.codec.http2.DefaultHttp2FrameWriter;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2FrameAdapter;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.handler.ssl.SslProvider;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Hostile clients against the running data plane: each case checks that its bound holds (time, memory,
+ * connections, sizes, HTTP/2 abuse limits) and that a normal client is still served meanwhile.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+final class HostileClientIT {
+
+    private static final long MIB = 1024 * 1024;
+
+    @TempDir
+    static Path dir;
+    static TestPki pki;
+    static TestOrigin origin;
+    static RawOrigin raw;
+    static EdgeFixture edge;
+    static EventLoopGroup clientGroup;
+    static SslContext h2Client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        pki = new TestPki(dir);
+        pki.server("acme", "localhost");
+        origin = TestOrigin.http("a");
+        raw = new RawOrigin();
+        edge = new EdgeFixture(dir, """
+                server: { eventLoops: 2, shutdownGrace: 1s }
+                listeners:
+                  - { name: plain, address: "127.0.0.1:0", tls: false, http2: false }
+                  - { name: tls, address: "127.0.0.1:0", tls: true, http2: true }
+                admin: { enabled: false }
+                accessLog: { enabled: false }
+                limits: { headerTimeout: 1s, idleTimeout: 30s, http2MaxResetsPerSecond: 100 }
+                tenants:
+                  - name: acme
+                    hosts: [ "localhost", "127.0.0.1" ]
+                    certificate: { cert: acme.crt, key: acme.key }
+                    clusters:
+                      origin: { endpoints: [ "127.0.0.1:%d" ] }
+                      raw: { endpoints: [ "127.0.0.1:%d" ] }
+                    routes:
+                      - { match: { pathPrefix: /slowpost }, to: origin, timeouts: { total: 2s } }
+                      - { match: { pathPrefix: /raw/ }, to: raw, stripPrefix: /raw }
+                      - { match: { pathPrefix: / }, to: origin }
+                """.formatted(origin.port(), raw.port()));
+        clientGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        h2Client = SslContextBuilder.forClient()
+                .sslProvider(SslProvider.JDK)
+                .trustManager(pki.ca.certificate())
+                .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                        ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                        ApplicationProtocolNames.HTTP_2))
+                .build();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (clientGroup != null) {
+            clientGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
+        if (edge != null) {
+            edge.close();
+        }
+        if (raw != null) {
+            raw.close();
+        }
+        if (origin != null) {
+            origin.close();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- helpers
+
+    /** A normal HTTP/1.1 client on a fresh connection gets its answer from the origin. */
+    private static void assertNormalClientServed(int port, String body) throws IOException {
+        RawConnection.Result r = RawConnection.exchange(port,
+                "GET /normal HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", 5000);
+        assertThat(r.statuses()).as("normal client; got %s", r.text()).containsExactly(200);
+        assertThat(r.responses().get(0).body()).isEqualTo(body);
+    }
+
+    private static void assertNormalClientServed() throws IOException {
+        assertNormalClientServed(edge.port("plain"), "origin a /normal\n");
+    }
+
+    /** Direct memory held by the server's Netty allocators, from the gauges on the metrics page. */
+    private static long serverDirectBytes() {
+        long total = 0;
+        for (String line : edge.scrape().split("\n")) {
+            if (line.startsWith("edgespot_netty_pooled_direct_bytes ")
+                    || line.startsWith("edgespot_netty_default_allocator_direct_bytes ")) {
+                total += (long) Double.parseDouble(line.substring(line.indexOf(' ') + 1).trim());
+            }
+        }
+        return total;
+    }
+
+    private static double metric(String prefix) {
+        for (String line : edge.scrape().split("\n")) {
+            if (line.startsWith(prefix)) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1).trim());
+            }
+        }
+        return 0;
+    }
+
+    /** Samples {@link #serverDirectBytes()} on a thread until stopped; reports the peak. */
+    private static final class MemorySampler implements AutoCloseable {
+        final AtomicLong peak = new AtomicLong();
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final Thread thread;
+
+        MemorySampler() {
+            peak.set(serverDirectBytes());
+            thread = new Thread(() -> {
+                while (running.get()) {
+                    peak.accumulateAndGet(serverDirectBytes(), Math::max);
+                    try {
+                        Thread.sleep(20);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "memory-sampler");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        /** Stops sampling; returns the peak. */
+        long stop() {
+            running.set(false);
+            try {
+                thread.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return peak.accumulateAndGet(serverDirectBytes(), Math::max);
+        }
+
+        @Override
+        public void close() {
+            stop();
+        }
+    }
+
+    private static Socket connectPlain(int port) throws IOException {
+        Socket s = new Socket();
+        s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+        return s;
+    }
+
+    /** Writes {@code bytes} one at a time, {@code gapMillis} apart, on its own thread, until done or refused. */
+    private static Thread trickle(Socket s, byte[] bytes, long gapMillis) {
+        Thread t = new Thread(() -> {
+            try {
+                OutputStream out = s.getOutputStream();
+                for (byte b : bytes) {
+                    out.write(b);
+                    out.flush();
+                    Thread.sleep(gapMillis);
+                }
+            } catch (IOException | InterruptedException stopped) {
+                // the server closed the connection, or the test ended
+            }
+        }, "trickle");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    // ------------------------------------------------------------------------------------------- HTTP/1.1
+
+    @Test
+    void slowlorisHeadGets408WithinTheHeaderTimeout() throws Exception {
+        try (Socket s = connectPlain(edge.port("plain"))) {
+            byte[] head = ("GET /slowloris HTTP/1.1\r\nHost: localhost\r\nX-Pad: " + "a".repeat(40) + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII);
+            long start = System.nanoTime();
+            Thread t = trickle(s, head, 200); // the whole head would take 14 s
+            Thread.sleep(300);
+            assertNormalClientServed();
+            RawConnection.Result r = RawConnection.readToClose(s, start, 5000);
+            t.interrupt();
+            assertThat(r.statuses()).as("got %s", r.text()).containsExactly(408);
+            assertThat(r.closed()).isTrue();
+            // headerTimeout is 1s, counted from the first byte
+            assertThat(r.millis()).isBetween(900L, 2500L);
+        }
+        assertThat(origin.seen).noneMatch(x -> x.uri().startsWith("/slowloris"));
+        assertNormalClientServed();
+    }
+
+    @Test
+    void slowPostEndsWhenTheRouteTotalTimeoutFires() throws Exception {
+        try (Socket s = connectPlain(edge.port("plain"))) {
+            s.getOutputStream().write(("POST /slowpost HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1000\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            long start = System.nanoTime();
+            Thread t = trickle(s, "b".repeat(1000).getBytes(StandardCharsets.US_ASCII), 200); // 200 s of body
+            Thread.sleep(300);
+            assertNormalClientServed();
+            RawConnection.Result r = RawConnection.readToClose(s, start, 8000);
+            t.interrupt();
+            assertThat(r.statuses()).as("got %s", r.text()).containsExactly(504);
+            assertThat(r.closed()).isTrue();
+            // the route's total timeout is 2s
+            assertThat(r.millis()).isBetween(1800L, 4500L);
+        }
+        assertThat(origin.seen).noneMatch(x -> x.uri().startsWith("/slowpost"));
+        assertNormalClientServed();
+    }
+
+    /**
+     * A client asks for 64 MiB and does not read. The proxy reads the upstream only while the client connection is
+     * writable, so its memory stays flat and the origin's own send blocks once the kernel buffers are full.
+     * The origin here is {@link RawOrigin}, because it counts the bytes it managed to send.
+     */
+    @Test
+    void slowReaderDoesNotMakeTheProxyBufferTheResponse() throws Exception {
+        long size = 64 * MIB;
+        raw.bytesSent.set(0);
+        long baseline = serverDirectBytes();
+        try (Socket s = new Socket()) {
+            s.setReceiveBufferSize(16 * 1024);
+            s.connect(new InetSocketAddress("127.0.0.1", edge.port("plain")), 2000);
+            s.getOutputStream().write(("GET /raw/bytes/" + size + " HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            long sentEarly;
+            long sentLate;
+            try (MemorySampler memory = new MemorySampler()) {
+                Thread.sleep(1500);
+                sentEarly = raw.bytesSent.get();
+                assertNormalClientServed();
+                Thread.sleep(1500);
+                sentLate = raw.bytesSent.get();
+                assertThat(memory.stop() - baseline).as("server direct memory growth while the client stalls")
+                        .isLessThan(16 * MIB);
+            }
+            // back-pressure reached the origin: it could send only what kernel buffers hold, then stopped
+            assertThat(sentLate).as("bytes the origin could send").isLessThan(size / 2);
+            assertThat(sentLate - sentEarly).as("origin progress while stalled").isLessThan(MIB);
+            // and nothing was lost: the client now reads all of it
+            s.setSoTimeout(30_000);
+            InputStream in = new BufferedInputStream(s.getInputStream(), 65536);
+            String head = readHead(in);
+            assertThat(head).startsWith("HTTP/1.1 200").containsIgnoringCase("content-length: " + size);
+            byte[] buf = new byte[65536];
+            long got = 0;
+            while (got < size) {
+                int n = in.read(buf, 0, (int) Math.min(buf.length, size - got));
+                assertThat(n).isPositive();
+                got += n;
+            }
+            assertThat(got).isEqualTo(size);
+        }
+    }
+
+    private static String readHead(InputStream in) throws IOException {
+        StringBuilder sb = new StringBuilder(256);
+        int n;
+        do {
+            int c = in.read();
+            if (c < 0) {
+                throw new IOException("closed in head: " + sb);
+            }
+            sb.append((char) c);
+            n = sb.length();
+        } while (n < 4 || sb.charAt(n - 4) != '\r' || sb.charAt(n - 3) != '\n' || sb.charAt(n - 2) != '\r'
+                || sb.charAt(n - 1) != '\n');
+        return sb.toString();
+    }
+
+    @Test
+    void connectionFloodIsCappedAtMaxConnections() throws Exception {
+        TestOrigin o = TestOrigin.http("a");
+        try (EdgeFixture capped = new EdgeFixture(dir, """
+                server: { eventLoops: 2, shutdownGrace: 1s }
+                listeners:
+                  - { name: plain, address: "127.0.0.1:0", tls: false, http2: false }
+                admin: { enabled: false }
+                accessLog: { enabled: false }
+                limits: { maxConnections: 50, idleTimeout: 30s }
+                tenants:
+                  - name: acme
+                    hosts: [ "localhost" ]
+                    clusters:
+                      origin: { endpoints: [ "127.0.0.1:%d" ] }
+                    routes:
+                      - { to: origin }
+                """.formatted(o.port()))) {
+            int port = capped.port("plain");
+            List<Socket> held = new ArrayList<>();
+            try {
+                for (int i = 0; i < 50; i++) {
+                    held.add(connectPlain(port));
+                }
+                Thread.sleep(300);
+                for (Socket s : held) {
+                    assertThat(isOpen(s, 20)).as("a connection within the cap stays open").isTrue();
+                }
+                for (int i = 0; i < 10; i++) {
+                    try (Socket extra = connectPlain(port)) {
+                        long start = System.nanoTime();
+                        assertThat(isOpen(extra, 1000)).as("connection over the cap").isFalse();
+                        assertThat((System.nanoTime() - start) / 1_000_000).as("closed at once").isLessThan(500);
+                    }
+                }
+                String text = capped.scrape();
+                assertThat(text).containsPattern(
+                        "edgespot_rejected_requests_total\\{reason=\"max_connections\"} 10(\\.0)?\\n");
+                for (Socket s : held) {
+                    assertThat(isOpen(s, 1)).as("the held connections were not disturbed").isTrue();
+                }
+            } finally {
+                for (Socket s : held) {
+                    s.close();
+                }
+            }
+            // once the held connections are gone, a normal client is served again
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            RawConnection.Result r;
+            do {
+                Thread.sleep(50);
+                r = RawConnection.exchange(port, "GET /normal HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+                        3000);
+            } while (r.statuses().isEmpty() && System.nanoTime() < deadline);
+            assertThat(r.statuses()).containsExactly(200);
+            assertThat(r.responses().get(0).body()).isEqualTo("origin a /normal\n");
+        } finally {
+            o.close();
+        }
+    }
+
+    /** Whether the server keeps the socket open: a read that times out means open, EOF or reset means closed. */
+    private static boolean isOpen(Socket s, int waitMillis) throws IOException {
+        s.setSoTimeout(waitMillis);
+        try {
+            return s.getInputStream().read() >= 0;
+        } catch (SocketTimeoutException stillOpen) {
+            return true;
+        } catch (IOException reset) {
+            return false;
+        }
+    }
+
+    @Test
+    void hugeHeadersGet431() throws Exception {
+        // one 100 KiB header against maxHeaderBytes 64 KiB
+        RawConnection.Result big = RawConnection.exchange(edge.port("plain"), "GET /huge HTTP/1.1\r\nHost: localhost\r\n"
+                + "X-Huge: " + "h".repeat(100 * 1024) + "\r\n\r\n", 5000);
+        assertThat(big.statuses()).as("got %s", big.text()).containsExactly(431);
+        assertThat(big.closed()).isTrue();
+        assertNormalClientServed();
+        // 1000 small headers against maxHeaderCount 100
+        StringBuilder many = new StringBuilder("GET /many HTTP/1.1\r\nHost: localhost\r\n");
+        for (int i = 0; i < 1000; i++) {
+            many.append("X-").append(i).append(": v\r\n");
+        }
+        RawConnection.Result count = RawConnection.exchange(edge.port("plain"), many.append("\r\n").toString(), 5000);
+        assertThat(count.statuses()).as("got %s", count.text()).containsExactly(431);
+        assertThat(count.closed()).isTrue();
+        assertNormalClientServed();
+        assertThat(origin.seen).noneMatch(x -> x.uri().startsWith("/huge") || x.uri().startsWith("/many"));
+    }
+
+    /**
+     * 100,000 tiny pipelined requests on one connection, written in batches while a reader thread reads the
+     * answers: every one is answered, in order, within the time bound.
+     *
+     * <p>The upstream is {@link RawOrigin}, which answers each request with one write on a TCP_NODELAY socket. The
+     * JDK server writes head and body separately without TCP_NODELAY, so each of its answers waits for the
+     * proxy's delayed ACK (about 40 ms on Linux): 100,000 of them would take over an hour, measuring only that.
+     */
+    @Test
+    void hundredThousandPipelinedRequestsAreAnsweredInOrder() throws Exception {
+        int total = 100_000;
+        int batch = 1000;
+        try (RawOrigin pipeOrigin = new RawOrigin()) {
+            pipeOrigin.record = false;
+            try (EdgeFixture pipe = new EdgeFixture(dir, """
+                    server: { eventLoops: 2, shutdownGrace: 1s }
+                    listeners:
+                      - { name: plain, address: "127.0.0.1:0", tls: false, http2: false }
+                    admin: { enabled: false }
+                    accessLog: { enabled: false }
+                    limits: { idleTimeout: 30s }
+                    tenants:
+                      - name: acme
+                        hosts: [ "localhost" ]
+                        clusters:
+                          origin: { endpoints: [ "127.0.0.1:%d" ] }
+                        routes:
+                          - { to: origin }
+                    """.formatted(pipeOrigin.port()));
+                 Socket s = connectPlain(pipe.port("plain"))) {
+                pipeline(s, total, batch, () -> assertNormalClientServed(pipe.port("plain"), "raw /normal trailers=\n"));
+                assertThat(pipeOrigin.requests.get()).isEqualTo(total + 1); // and the normal client
+            }
+        }
+    }
+
+    private interface IoCheck {
+        void run() throws IOException;
+    }
+
+    private static void pipeline(Socket s, int total, int batch, IoCheck midway) throws Exception {
+        AtomicInteger answered = new AtomicInteger();
+        AtomicReference<String> lastBody = new AtomicReference<>();
+        AtomicReference<Throwable> readerFailure = new AtomicReference<>();
+        s.setSoTimeout(30_000);
+        Thread reader = new Thread(() -> {
+            try {
+                InputStream in = new BufferedInputStream(s.getInputStream(), 65536);
+                for (int i = 0; i < total; i++) {
+                    String head = readHead(in);
+                    if (!head.startsWith("HTTP/1.1 200 ")) {
+                        throw new AssertionError("answer " + i + ": " + head);
+                    }
+                    int at = head.toLowerCase(java.util.Locale.ROOT).indexOf("content-length:");
+                    int len = Integer.parseInt(head.substring(at + 15, head.indexOf('\r', at)).trim());
+                    String body = new String(in.readNBytes(len), StandardCharsets.US_ASCII);
+                    if (!body.equals("raw /p?i=" + i + " trailers=\n")) {
+                        throw new AssertionError("answer " + i + " out of order: " + body);
+                    }
+                    lastBody.set(body);
+                    answered.incrementAndGet();
+                }
+            } catch (Throwable t) {
+                readerFailure.set(t);
+            }
+        }, "pipeline-reader");
+        reader.setDaemon(true);
+        long start = System.nanoTime();
+        reader.start();
+        OutputStream out = s.getOutputStream();
+        for (int b = 0; b < total / batch; b++) {
+            StringBuilder sb = new StringBuilder(batch * 48);
+            for (int i = b * batch; i < (b + 1) * batch; i++) {
+                sb.append("GET /p?i=").append(i).append(" HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            }
+            out.write(sb.toString().getBytes(StandardCharsets.US_ASCII));
+            if (b == total / batch / 2) {
+                midway.run();
+            }
+        }
+        out.flush();
+        reader.join(TimeUnit.SECONDS.toMillis(120));
+        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+        assertThat(readerFailure.get()).isNull();
+        assertThat(answered.get()).as("answers after %d s", seconds).isEqualTo(total);
+        assertThat(lastBody.get()).isEqualTo("raw /p?i=" + (total - 1) + " trailers=\n");
+        assertThat(seconds).isLessThan(120);
+    }
+
+    // --------------------------------------------------------------------------------------------- HTTP/2
+
+    /** A raw HTTP/2 client over TLS (ALPN h2): writes whatever frames a test wants, records GOAWAY. */
+    private static final class RawH2 implements AutoCloseable {
+        final DefaultHttp2FrameWriter writer = new DefaultHttp2FrameWriter();
+        final CompletableFuture<Long> goAway = new CompletableFuture<>();
+        /** The server's SETTINGS were read and acknowledged: no frame of ours can interleave with an attack. */
+        final CompletableFuture<Void> settingsAcked = new CompletableFuture<>();
+        final AtomicInteger responses = new AtomicInteger();
+        Channel channel;
+        ChannelHandlerContext ctx;
+
+        static RawH2 connect(int port) throws Exception {
+            RawH2 c = new RawH2();
+            Bootstrap b = new Bootstrap().group(clientGroup).channel(NioSocketChannel.class)
+                    // not the pooled allocators: the memory gauges must show the server alone
+                    .option(ChannelOption.ALLOCATOR, new UnpooledByteBufAllocator(false))
+                    .handler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            SslHandler ssl = h2Client.newHandler(ch.alloc(), "localhost", port);
+                            // the JDK sends no SNI for a name without a dot unless told to
+                            javax.net.ssl.SSLParameters params = ssl.engine().getSSLParameters();
+                            params.setServerNames(List.of(new javax.net.ssl.SNIHostName("localhost")));
+                            ssl.engine().setSSLParameters(params);
+                            ch.pipeline().addLast(ssl);
+                            ch.pipeline().addLast("frames", c.new Inbound());
+                        }
+                    });
+            c.channel = b.connect("127.0.0.1", port).sync().channel();
+            SslHandler ssl = c.channel.pipeline().get(SslHandler.class);
+            ssl.handshakeFuture().sync();
+            assertThat(ssl.applicationProtocol()).isEqualTo("h2");
+            c.ctx = c.channel.pipeline().context("frames");
+            c.settingsAcked.get(10, TimeUnit.SECONDS);
+            return c;
+        }
+
+        /** Runs on the channel's event loop and waits for it. */
+        void run(Runnable r) throws Exception {
+            channel.eventLoop().submit(r).get(10, TimeUnit.SECONDS);
+        }
+
+        boolean active() {
+            return channel.isActive();
+        }
+
+        boolean awaitClosed(long seconds) throws InterruptedException {
+            return channel.closeFuture().await(seconds, TimeUnit.SECONDS);
+        }
+
+        /**
+         * Writes {@code total} units of an attack (one unit: some frames), {@code perBatch} at a time with a pause
+         * after each batch, until done, the server sends GOAWAY, or the connection closes. The pause lets the server
+         * read what was sent before more arrives: a server that closes with unread input sends a reset, and a reset
+         * may drop the GOAWAY before the client reads it. The rate stays far above every limit under test.
+         *
+         * @return the units written
+         */
+        int flood(int total, int perBatch, long pauseMillis, java.util.function.IntConsumer unit) throws Exception {
+            int done = 0;
+            while (done < total && active() && !goAway.isDone()) {
+                int from = done;
+                int n = Math.min(perBatch, total - done);
+                run(() -> {
+                    for (int k = from; k < from + n; k++) {
+                        unit.accept(k);
+                    }
+                    ctx.flush();
+                });
+                done += n;
+                Thread.sleep(pauseMillis);
+            }
+            return done;
+        }
+
+        /** Writes a raw frame: 9-byte header and the payload. */
+        void frame(int type, int flags, int streamId, byte[] payload) {
+            ByteBuf buf = ctx.alloc().buffer(9 + payload.length);
+            buf.writeMedium(payload.length).writeByte(type).writeByte(flags).writeInt(streamId).writeBytes(payload);
+            ctx.write(buf);
+        }
+
+        @Override
+        public void close() {
+            channel.close().awaitUninterruptibly(2000);
+        }
+
+        private final class Inbound extends ByteToMessageDecoder {
+            private final DefaultHttp2FrameReader reader = new DefaultHttp2FrameReader();
+            private final Http2FrameAdapter listener = new Http2FrameAdapter() {
+                @Override
+                public void onSettingsRead(ChannelHandlerContext c, Http2Settings settings) {
+                    writer.writeSettingsAck(c, c.newPromise());
+                    c.flush();
+                    settingsAcked.complete(null);
+                }
+
+                @Override
+                public void onHeadersRead(ChannelHandlerContext c, int streamId, Http2Headers headers, int padding,
+                                          boolean endOfStream) {
+                    responses.incrementAndGet();
+                }
+
+                @Override
+                public void onGoAwayRead(ChannelHandlerContext c, int lastStreamId, long errorCode, ByteBuf debug) {
+                    goAway.complete(errorCode);
+                }
+            };
+
+            @Override
+            public void userEventTriggered(ChannelHandlerContext c, Object evt) throws Exception {
+                if (evt instanceof SslHandshakeCompletionEvent done && done.isSuccess()) {
+                    // the preface goes first, before anything answers the server's SETTINGS
+                    c.write(Http2CodecUtil.connectionPrefaceBuf());
+                    writer.writeSettings(c, new Http2Settings(), c.newPromise());
+                    c.flush();
+                }
+                super.userEventTriggered(c, evt);
+            }
+
+            @Override
+            protected void decode(ChannelHandlerContext c, ByteBuf in, List<Object> out) throws Exception {
+                reader.readFrame(c, in, listener);
+            }
+
+            @Override
+            public void exceptionCaught(ChannelHandlerContext c, Throwable cause) {
+                c.close();
+            }
+        }
+    }
+
+    /** A fresh JDK HTTP/2 client gets its answer over TLS. */
+    private static void assertFreshHttp2ClientServed() throws Exception {
+        HttpClient client = HttpClient.newBuilder().sslContext(pki.clientContext(null))
+                .version(HttpClient.Version.HTTP_2).connectTimeout(Duration.ofSeconds(5)).build();
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(
+                URI.create("https://localhost:" + edge.port("tls") + "/normal-h2")).timeout(Duration.ofSeconds(10))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.version()).isEqualTo(HttpClient.Version.HTTP_2);
+        assertThat(r.body()).isEqualTo("origin a /normal-h2\n");
+    }
+
+    /** CVE-2023-44487: streams opened and reset at once, up to 10,000 of them. */
+    @Test
+    void http2RapidResetGetsGoAwayAndOthersAreServed() throws Exception {
+        int hitsBefore = origin.hits.get();
+        int streams = 10_000;
+        int sent;
+        try (RawH2 c = RawH2.connect(edge.port("tls"))) {
+            Http2Headers headers = new DefaultHttp2Headers().method("GET").scheme("https")
+                    .authority("localhost").path("/rapid-reset");
+            // 50 streams every 10 ms: about 5,000 opened and reset a second against a limit of 100 resets a second
+            sent = c.flood(streams, 50, 10, k -> {
+                int id = 2 * k + 1;
+                c.writer.writeHeaders(c.ctx, id, headers, 0, true, c.ctx.newPromise());
+                c.writer.writeRstStream(c.ctx, id, Http2Error.CANCEL.code(), c.ctx.newPromise());
+            });
+            long code = c.goAway.get(10, TimeUnit.SECONDS);
+            assertThat(code).as("GOAWAY error code").isEqualTo(Http2Error.ENHANCE_YOUR_CALM.code());
+            assertThat(c.awaitClosed(10)).as("the server closed the connection").isTrue();
+            // the limit is 100 resets a second: the cut came after a few hundred streams, not near 10,000
+            assertThat(sent).as("streams opened before the server cut the connection").isLessThan(1000);
+        }
+        // and the few streams it did process never loaded the upstream
+        assertThat(origin.hits.get() - hitsBefore).as("requests that reached the origin of %d sent", sent)
+                .isLessThan(1000);
+        assertFreshHttp2ClientServed();
+        assertNormalClientServed();
+    }
+
+    /** A header block that never ends: HEADERS without END_HEADERS, then up to 10,000 one-byte CONTINUATIONs. */
+    @Test
+    void http2ContinuationFloodOfTinyFramesGetsGoAway() throws Exception {
+        try (MemorySampler memory = new MemorySampler(); RawH2 c = RawH2.connect(edge.port("tls"))) {
+            long baseline = memory.peak.get();
+            c.run(() -> {
+                // :method GET, :scheme https, :path / from the static table; END_STREAM but not END_HEADERS
+                c.frame(0x1, 0x1, 1, new byte[] {(byte) 0x82, (byte) 0x87, (byte) 0x84});
+                c.ctx.flush();
+            });
+            int written = c.flood(10_000, 8, 5, k -> c.frame(0x9, 0x0, 1, new byte[] {'a'}));
+            long code = c.goAway.get(10, TimeUnit.SECONDS);
+            // decoderEnforceMaxSmallContinuationFrames(16)
+            assertThat(code).as("GOAWAY error code").isEqualTo(Http2Error.ENHANCE_YOUR_CALM.code());
+            assertThat(c.awaitClosed(10)).as("the server closed the connection").isTrue();
+            assertThat(written).as("CONTINUATION frames written before the cut").isLessThan(10_000);
+            assertThat(memory.stop() - baseline).as("server direct memory growth").isLessThan(16 * MIB);
+        }
+        assertFreshHttp2ClientServed();
+    }
+
+    /**
+     * The same with full-size CONTINUATION frames: up to 4,096 of 16 KiB (64 MiB), which a server waiting for
+     * END_HEADERS would buffer whole; the header list limit cuts the connection and memory stays flat.
+     */
+    @Test
+    void http2ContinuationFloodOfLargeFramesGetsGoAwayWithBoundedMemory() throws Exception {
+        byte[] fragment = new byte[16384];
+        java.util.Arrays.fill(fragment, (byte) 'a');
+        try (MemorySampler memory = new MemorySampler(); RawH2 c = RawH2.connect(edge.port("tls"))) {
+            long baseline = memory.peak.get();
+            c.run(() -> {
+                c.frame(0x1, 0x1, 1, new byte[] {(byte) 0x82, (byte) 0x87, (byte) 0x84});
+                c.ctx.flush();
+            });
+            int written = c.flood(4096, 1, 2, k -> c.frame(0x9, 0x0, 1, fragment));
+            long code = c.goAway.get(10, TimeUnit.SECONDS);
+            assertThat(code).as("GOAWAY error code").isNotEqualTo(Http2Error.NO_ERROR.code());
+            assertThat(c.awaitClosed(10)).as("the server closed the connection").isTrue();
+            // the header list limit (maxHeaderBytes 64 KiB, refused at 80 KiB) cut it after a handful of frames
+            assertThat(written).as("16 KiB frames written before the server cut the connection").isLessThan(64);
+            assertThat(memory.stop() - baseline).as("server direct memory growth").isLessThan(16 * MIB);
+        }
+        assertFreshHttp2ClientServed();
+    }
+}
