@@ -166,6 +166,18 @@ final class DownstreamInitializer extends ChannelInitializer<Channel> {
                 stream.pipeline().addLast(new ProxyHandler(px, info, true, null));
             }
         }));
+        p.addLast("h2-errors", new ChannelInboundHandlerAdapter() {
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                // A connection error the frame codec has already answered with GOAWAY and is closing on: the
+                // client's fault, not worth a warning with a stack trace at the pipeline's tail.
+                if (Http2CodecUtil.getEmbeddedHttp2Exception(cause) != null) {
+                    LOG.debug("HTTP/2 connection error on {}: {}", listener.name(), cause.toString());
+                } else {
+                    ctx.fireExceptionCaught(cause);
+                }
+            }
+        });
     }
 
     /** Waits for the PROXY protocol header, then builds the rest of the pipeline with the real client address. */
