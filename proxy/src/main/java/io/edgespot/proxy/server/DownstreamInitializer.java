@@ -43,8 +43,10 @@ import org.slf4j.LoggerFactory;
  * Builds the pipeline of each accepted connection of one listener:
  * <pre>
  *   [PROXY header] → [SNI → TLS → ALPN] → HTTP/1.1: timeouts, strict codec, flow control, guard, proxy
- *                                        HTTP/2:   frame codec (stream, reset and CONTINUATION limits),
- *                                                  multiplexer → per stream: object codec, flow control, proxy
+ *                                        HTTP/2:   closed-stream gate, frame codec (stream, reset and
+ *                                                  CONTINUATION limits, request pseudo-header checks),
+ *                                                  multiplexer → per stream: stream-error guard, object codec,
+ *                                                  flow control, proxy
  * </pre>
  * A connection over the instance's connection bound is closed at accept.
  */
@@ -127,6 +129,7 @@ final class DownstreamInitializer extends ChannelInitializer<Channel> {
         Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
                 .initialSettings(settings)
                 .validateHeaders(true)
+                .validateRequiredPseudoHeaders(true)
                 .decoderEnforceMaxRstFramesPerWindow(limits.http2MaxResetsPerSecond(), 1)
                 .encoderEnforceMaxRstFramesPerWindow(limits.http2MaxResetsPerSecond(), 1)
                 .decoderEnforceMaxSmallContinuationFrames(16)
@@ -136,6 +139,7 @@ final class DownstreamInitializer extends ChannelInitializer<Channel> {
                 .build();
         long idle = limits.idleTimeout().toMillis();
         p.addLast("idle", new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS));
+        p.addLast("h2-gate", new Http2ClosedStreamGate(codec));
         p.addLast("h2", codec);
         p.addLast("h2-idle", new ChannelInboundHandlerAdapter() {
             @Override
@@ -151,11 +155,24 @@ final class DownstreamInitializer extends ChannelInitializer<Channel> {
             @Override
             protected void initChannel(Http2StreamChannel stream) {
                 stream.config().setAutoRead(false);
+                stream.pipeline().addLast(Http2StreamErrorGuard.INSTANCE);
                 stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true, true));
                 stream.pipeline().addLast(new FlowControlHandler());
                 stream.pipeline().addLast(new ProxyHandler(px, info, true, null));
             }
         }));
+        p.addLast("h2-errors", new ChannelInboundHandlerAdapter() {
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                // A connection error the frame codec has already answered with GOAWAY and is closing on: the
+                // client's fault, not worth a warning with a stack trace at the pipeline's tail.
+                if (Http2CodecUtil.getEmbeddedHttp2Exception(cause) != null) {
+                    LOG.debug("HTTP/2 connection error on {}: {}", listener.name(), cause.toString());
+                } else {
+                    ctx.fireExceptionCaught(cause);
+                }
+            }
+        });
     }
 
     /** Waits for the PROXY protocol header, then builds the rest of the pipeline with the real client address. */
