@@ -4,7 +4,8 @@
 #
 # usage: conformance/cache-tests.sh [options] [CACHE_URL]
 #   CACHE_URL        the cache under test, e.g. http://127.0.0.1:8080 (default: $CACHE_URL). Loopback only.
-#                    It must forward every path and method to the suite's origin at 127.0.0.1:ORIGIN_PORT.
+#                    It must forward every method on the paths the suite uses (/test/, /config/, /state/) to
+#                    the suite's origin at 127.0.0.1:ORIGIN_PORT.
 #   -p ORIGIN_PORT   port of the suite's origin server (default: $CACHE_TESTS_ORIGIN_PORT or 8000)
 #   -r               reuse an origin already listening on ORIGIN_PORT instead of refusing to start
 #   -o DIR           results directory (default: target/conformance/cache-tests)

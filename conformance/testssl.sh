@@ -10,9 +10,14 @@
 #   -a ID            also excuse finding ID (repeatable); each excused finding is still listed
 #
 # Excused, because a self-signed test certificate causes them: chain of trust, trust, revocation (CRL/OCSP
-# URIs), OCSP stapling and must-staple, certificate transparency, CAA records, CA issuers, EV policies. Not
-# excused: anything about protocols, ciphers, key exchange, vulnerabilities, headers, or the certificate's
-# key, signature and lifetime, so the test certificate must be valid for more than 60 days and at most 398.
+# URIs), OCSP stapling and must-staple, certificate transparency, CAA records, CA issuers, EV policies.
+# Excused too, because the origin decides them: security_headers, testssl's verdict on the HTTP security
+# response headers (X-Frame-Options, Content-Security-Policy, X-Content-Type-Options, Referrer-Policy, ...).
+# edgespot is a multi-tenant reverse proxy: it passes each tenant's origin response headers through and adds
+# none of its own, so what testssl sees there is whatever the origin behind the scanned path sent (HSTS,
+# which it rates LOW when absent, is likewise the origin's to send). Not excused: anything about protocols,
+# ciphers, key exchange, vulnerabilities, or the certificate's key, signature and lifetime, so the test
+# certificate must be valid for more than 60 days and at most 398.
 #
 # testssl runs with --nodns none (no DNS lookups; "localhost" means 127.0.0.1) and without
 # --phone-out, so it talks to the target only. Results: testssl.json (all findings), testssl.log,
@@ -24,6 +29,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 PROVENANCE='cert_chain_of_trust|cert_trust|cert_revocation|cert_ocspURL|cert_crlDistributionPoints|cert_caIssuers'
 PROVENANCE+='|cert_mustStapleExtension|OCSP_stapling|certificate_transparency|DNS_CAArecord|cert_certificatePolicies_EV'
+# Findings about the origin's response headers, which a reverse proxy relays unchanged (see above).
+ORIGIN_OWNED='security_headers'
 OUT_OVERRIDE=""
 TIME_LIMIT=900
 TARGET="${TESTSSL_TARGET:-}"
@@ -67,7 +74,7 @@ if jq -e 'any(.[]; .severity == "FATAL" or .id == "scanProblem")' "$OUT/testssl.
 fi
 
 # Ids of a server with several certificates carry a suffix such as " <cert#1>"; match on the bare id.
-excused="^(${PROVENANCE}${EXTRA_EXCUSED})( |$)"
+excused="^(${PROVENANCE}|${ORIGIN_OWNED}${EXTRA_EXCUSED})( |$)"
 jq -r --arg excused "$excused" '
   .[] | select(.severity == "MEDIUM" or .severity == "HIGH" or .severity == "CRITICAL")
       | [.severity, (if (.id | test($excused)) then "excused" else "FAIL" end), .id, .finding] | @tsv' \

@@ -30,12 +30,50 @@ final class CacheControl {
         }
         Map<String, String> directives = new LinkedHashMap<>();
         for (String line : lines) {
-            parseLine(line, directives);
+            parseLine(line, directives::putIfAbsent);
         }
         return directives.isEmpty() ? NONE : new CacheControl(Collections.unmodifiableMap(directives));
     }
 
-    private static void parseLine(String line, Map<String, String> out) {
+    /**
+     * Parses {@code Surrogate-Control} (W3C Edge Architecture 1.0), whose directives may be targeted at one
+     * surrogate with a {@code ;device-token} suffix, as in {@code max-age=3600;edgespot} or {@code no-store;cdn}.
+     * Directives targeted at {@code deviceToken} (compared case-insensitively) apply and take precedence over
+     * untargeted ones of the same name; directives targeted at another device are ignored, so a field that targets
+     * only other devices reads as empty and leaves this cache to Cache-Control.
+     */
+    static CacheControl parseTargeted(List<String> lines, String deviceToken) {
+        if (lines.isEmpty()) {
+            return NONE;
+        }
+        Map<String, String> mine = new LinkedHashMap<>();
+        Map<String, String> untargeted = new LinkedHashMap<>();
+        for (String line : lines) {
+            parseLine(line, (name, value) -> {
+                String target = null;
+                int semi = name.indexOf(';');
+                if (semi >= 0) {
+                    target = name.substring(semi + 1).trim();
+                    name = name.substring(0, semi).trim();
+                } else if ((semi = value.indexOf(';')) >= 0) {
+                    target = value.substring(semi + 1).trim();
+                    value = value.substring(0, semi).trim();
+                }
+                if (name.isEmpty()) {
+                    return;
+                }
+                if (target == null) {
+                    untargeted.putIfAbsent(name, value);
+                } else if (target.equalsIgnoreCase(deviceToken)) {
+                    mine.putIfAbsent(name, value);
+                }
+            });
+        }
+        untargeted.forEach(mine::putIfAbsent);
+        return mine.isEmpty() ? NONE : new CacheControl(Collections.unmodifiableMap(mine));
+    }
+
+    private static void parseLine(String line, java.util.function.BiConsumer<String, String> out) {
         int i = 0;
         int n = line.length();
         while (i < n) {
@@ -67,7 +105,7 @@ final class CacheControl {
                 }
             }
             if (!name.isEmpty()) {
-                out.putIfAbsent(name, value);
+                out.accept(name, value);
             }
             i++;
         }

@@ -54,6 +54,11 @@ final class DefaultHttpCache implements HttpCache {
     }
 
     @Override
+    public String surrogateCapability() {
+        return ctx.name() + "=\"Surrogate/1.0\"";
+    }
+
+    @Override
     public Set<String> tenants() {
         return Set.copyOf(ctx.tenants().keySet());
     }

@@ -97,6 +97,14 @@ public interface HttpCache {
      */
     long purgeTag(String tenant, String tag, PurgeMode mode);
 
+    /**
+     * Returns this cache's {@code Surrogate-Capability} member (W3C Edge Architecture 1.0), such as
+     * {@code edgespot="Surrogate/1.0"}. Appended to the requests forwarded for the cache, it tells the origin the
+     * device token with which {@code Surrogate-Control} directives can be targeted at this cache
+     * ({@code max-age=60;edgespot}); directives targeted at other devices are ignored.
+     */
+    String surrogateCapability();
+
     /** Returns a snapshot of a tenant's counters, empty for an unknown tenant. */
     Optional<TenantStats> stats(String tenant);
 }

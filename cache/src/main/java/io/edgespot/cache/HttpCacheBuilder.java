@@ -13,12 +13,14 @@ import java.util.concurrent.ForkJoinPool;
 public final class HttpCacheBuilder {
     /** The default plaintext size of a sealed body segment. */
     public static final int DEFAULT_SEGMENT_SIZE = 64 * 1024;
+    /** The default cache name, in {@code Cache-Status} and as the {@code Surrogate-Control} device token. */
+    public static final String DEFAULT_NAME = "edgespot";
 
     private CacheClock clock = CacheClock.system();
     private Executor executor = ForkJoinPool.commonPool();
     private Scheduler scheduler = Scheduler.systemScheduler();
     private CacheListener listener = CacheListener.NONE;
-    private String name = "edgespot";
+    private String name = DEFAULT_NAME;
     private int segmentSize = DEFAULT_SEGMENT_SIZE;
 
     HttpCacheBuilder() {

@@ -16,6 +16,11 @@ final class ResponsePolicy {
     static final List<String> CACHE_ONLY_FIELDS =
             List.of("cdn-cache-control", "surrogate-control", "surrogate-key", "cache-tag");
 
+    /**
+     * Status codes whose caching requirements this cache implements: a response with {@code must-understand} and any
+     * other status is not stored (RFC 9111 §5.2.2.3). Other final status codes are stored only with explicit
+     * freshness or {@code public} (RFC 9111 §3).
+     */
     private static final Set<Integer> UNDERSTOOD =
             Set.of(200, 203, 204, 300, 301, 302, 307, 308, 404, 405, 410, 414, 501);
     private static final Set<Integer> HEURISTIC = Set.of(200, 203, 204, 300, 301, 308, 404, 405, 410, 414, 501);
@@ -30,10 +35,22 @@ final class ResponsePolicy {
         this.headers = headers;
     }
 
-    /** Selects the directives that govern this cache for a response. */
+    /** Selects the directives that govern this cache for a response, for a cache named {@code edgespot}. */
     static ResponsePolicy of(HttpFields headers) {
+        return of(headers, HttpCacheBuilder.DEFAULT_NAME);
+    }
+
+    /**
+     * Selects the directives that govern this cache for a response.
+     *
+     * @param headers the response fields
+     * @param deviceToken this cache's name, the device token that {@code Surrogate-Control} directives may target
+     */
+    static ResponsePolicy of(HttpFields headers, String deviceToken) {
         for (String name : TARGETED_FIELDS) {
-            CacheControl control = CacheControl.parse(headers.getAll(name));
+            CacheControl control = name.equals("surrogate-control")
+                    ? CacheControl.parseTargeted(headers.getAll(name), deviceToken)
+                    : CacheControl.parse(headers.getAll(name));
             if (!control.isEmpty()) {
                 return new ResponsePolicy(control, true, headers);
             }
@@ -61,10 +78,17 @@ final class ResponsePolicy {
         if (status == 206) {
             return "partial";
         }
-        if (!UNDERSTOOD.contains(status)) {
+        // RFC 9111 §3: any final status may be stored; 304 only ever updates a stored response.
+        if (status < 200 || status > 599 || status == 304) {
             return "status";
         }
-        if (requestControl.noStore() || control.noStore()) {
+        boolean mustUnderstand = control.has("must-understand");
+        if (mustUnderstand && !UNDERSTOOD.contains(status)) {
+            return "must-understand";
+        }
+        // RFC 9111 §5.2.2.3: a cache that understands the status of a must-understand response ignores no-store,
+        // which is there for caches that do not implement must-understand.
+        if (requestControl.noStore() || (control.noStore() && !mustUnderstand)) {
             return "no-store";
         }
         if (control.isPrivate()) {
@@ -118,8 +142,7 @@ final class ResponsePolicy {
         if (date == HttpDates.INVALID) {
             date = responseTimeMillis;
         }
-        String ageText = headers.get("age");
-        long ageValue = ageText == null ? 0 : CacheControl.parseDelta(ageText.trim());
+        long ageValue = ageValue(headers);
         long apparentAge = Math.max(0, responseTimeMillis - date);
         long responseDelay = Math.max(0, responseTimeMillis - requestTimeMillis);
         long correctedAgeValue = ageValue * 1000 + responseDelay;
@@ -130,6 +153,20 @@ final class ResponsePolicy {
                 || control.sMaxAge() != CacheControl.ABSENT;
         return new Freshness(responseTimeMillis, correctedInitialAge, lifetimeMillis(status, date, settings),
                 swr * 1000, sie * 1000, control.noCache(), mustRevalidate);
+    }
+
+    /**
+     * Returns the Age value in seconds (RFC 9111 §5.1): of a list-based value, spread over one line or several,
+     * only the first member counts; a value that is not a non-negative integer is ignored (read as 0).
+     */
+    static long ageValue(HttpFields headers) {
+        String first = headers.get("age");
+        if (first == null) {
+            return 0;
+        }
+        int comma = first.indexOf(',');
+        String member = (comma < 0 ? first : first.substring(0, comma)).trim();
+        return member.isEmpty() ? 0 : CacheControl.parseDelta(member);
     }
 
     private long lifetimeMillis(int status, long date, TenantSettings settings) {

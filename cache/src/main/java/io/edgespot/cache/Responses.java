@@ -14,9 +14,13 @@ import java.util.Set;
 final class Responses {
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "te",
             "trailer", "transfer-encoding", "upgrade", "proxy-authenticate", "proxy-authorization");
-    /** Fields a 304 must not overwrite in the stored response (RFC 9111 §3.2). */
+    /**
+     * Fields a 304 must not overwrite in the stored response (RFC 9111 §3.2): Content-Length, and the fields that
+     * describe the stored content itself (its coding, range and digests), which a 304 does not replace. Every other
+     * field, Content-Type included, is updated.
+     */
     private static final Set<String> NOT_UPDATED =
-            Set.of("content-length", "content-encoding", "content-range", "content-type");
+            Set.of("content-length", "content-encoding", "content-range", "content-md5", "content-digest");
     private static final Set<Integer> SERVER_ERRORS = Set.of(500, 502, 503, 504);
 
     private final CacheContext ctx;
@@ -74,7 +78,7 @@ final class Responses {
         TenantStore store = exchange.store;
         TenantSettings settings = store.settings();
         CacheRequest request = exchange.request;
-        ResponsePolicy policy = ResponsePolicy.of(headers);
+        ResponsePolicy policy = ResponsePolicy.of(headers, ctx.name());
         String reason = policy.notStorableReason(request, Lookups.requestControl(request.headers()), status,
                 settings);
         Freshness freshness = null;
@@ -139,7 +143,7 @@ final class Responses {
         }
         HttpFields merged = mergeHeaders(head.headers(), update);
         TenantSettings settings = store.settings();
-        ResponsePolicy policy = ResponsePolicy.of(merged);
+        ResponsePolicy policy = ResponsePolicy.of(merged, ctx.name());
         Freshness freshness = policy.freshness(old.status(), exchange.requestTimeMillis, now, settings);
         HttpFields storedHeaders = merged.toBuilder().remove("age").build();
         String reason = policy.notStorableReason(exchange.request.withMethod("GET"),
@@ -219,7 +223,7 @@ final class Responses {
         return builder.build();
     }
 
-    /** Replaces stored fields by the 304's, except framing and representation fields (RFC 9111 §3.2). */
+    /** Replaces stored fields by the 304's, except framing fields and those describing the stored content. */
     private static HttpFields mergeHeaders(HttpFields stored, HttpFields update) {
         HttpFields.Builder builder = stored.toBuilder();
         for (String name : update.names()) {

@@ -45,6 +45,35 @@ final class CdnCacheControlTest {
     }
 
     @Test
+    void surrogateControlTargetedAtThisCacheApplies() {
+        assertThat(f.fill(get("/m"), 200, f.response("cache-control", "no-store",
+                "surrogate-control", "max-age=10000;edgespot"), "x").cacheStatus()).contains("ttl=10000; stored");
+        assertThat(f.fill(get("/n"), 200, f.response("surrogate-control", "max-age=60, max-age=300;EdgeSpot"),
+                "x").cacheStatus()).as("targeted wins over untargeted").contains("ttl=300; stored");
+        assertThat(f.fill(get("/o"), 200, f.response("cache-control", "max-age=60",
+                "surrogate-control", "no-store;edgespot"), "x")).isInstanceOf(ResponseDecision.Pass.class);
+    }
+
+    @Test
+    void surrogateControlTargetedAtAnotherDeviceIsIgnored() {
+        // Only other devices are targeted: Cache-Control governs, rather than a max-age read as 0.
+        assertThat(f.fill(get("/p"), 200, f.response("cache-control", "max-age=600",
+                "surrogate-control", "max-age=5;other-cdn, no-store;other-cdn"), "x").cacheStatus())
+                .contains("ttl=600; stored");
+        assertThat(f.fill(get("/q"), 200, f.response("cache-control", "max-age=600",
+                "surrogate-control", "max-age=5;other-cdn, max-age=120"), "x").cacheStatus())
+                .contains("ttl=120; stored");
+        assertThat(f.fill(get("/r"), 200, f.response("cache-control", "no-store",
+                "surrogate-control", "max-age=3600;CAPABILITY_TARGET"), "x"))
+                .isInstanceOf(ResponseDecision.Pass.class);
+    }
+
+    @Test
+    void surrogateCapabilityNamesTheDeviceToken() {
+        assertThat(f.cache.surrogateCapability()).isEqualTo("edgespot=\"Surrogate/1.0\"");
+    }
+
+    @Test
     void emptyTargetedFieldFallsBackToCacheControl() {
         ResponseDecision decision = f.fill(get("/s"), 200, f.response("cache-control", "max-age=10",
                 "cdn-cache-control", ""), "x");

@@ -60,7 +60,15 @@ final class FreshnessTest {
                 Arguments.of("apparent age from Date", 0, 0, -50_000, null, 50_000),
                 Arguments.of("apparent age wins when larger", 0, 1_000, -30_000, "5", 31_000),
                 Arguments.of("Date in the future clamps to 0", 0, 0, 60_000, null, 0),
-                Arguments.of("invalid Age reads 0", 0, 0, 0, "ten", 0));
+                Arguments.of("invalid Age reads 0", 0, 0, 0, "ten", 0),
+                // RFC 9111 §5.1: the first member of a list-based Age counts; an invalid value is ignored
+                Arguments.of("list: first member counts", 0, 0, 0, "7200, 0", 7_200_000),
+                Arguments.of("list without space: first member counts", 0, 0, 0, "7200,0", 7_200_000),
+                Arguments.of("list: later members are discarded", 0, 0, 0, "0, 7200", 0),
+                Arguments.of("list of equal members", 0, 0, 0, "3600, 3600", 3_600_000),
+                Arguments.of("negative Age is ignored", 0, 0, 0, "-7200", 0),
+                Arguments.of("float Age is ignored", 0, 0, 0, "7200.0", 0),
+                Arguments.of("Age with a parameter is ignored", 0, 0, 0, "7200;foo=bar", 0));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -73,6 +81,23 @@ final class FreshnessTest {
         Freshness freshness = ResponsePolicy.of(headers.build()).freshness(200, T0 + request, T0 + response,
                 SETTINGS);
         assertThat(freshness.correctedInitialAgeMillis()).isEqualTo(expected);
+    }
+
+    @Test
+    void firstOfSeveralAgeLinesCounts() {
+        HttpFields oldFirst = HttpFields.of("date", HttpDates.format(T0), "age", "7200", "age", "0");
+        HttpFields freshFirst = HttpFields.of("date", HttpDates.format(T0), "age", "0", "age", "7200");
+        assertThat(ResponsePolicy.of(oldFirst).freshness(200, T0, T0, SETTINGS).correctedInitialAgeMillis())
+                .isEqualTo(7_200_000);
+        assertThat(ResponsePolicy.of(freshFirst).freshness(200, T0, T0, SETTINGS).correctedInitialAgeMillis())
+                .isZero();
+    }
+
+    @Test
+    void staleByFirstAgeMemberIsNotServed() {
+        CacheFixture f = new CacheFixture();
+        f.fill(get("/a"), 200, f.response("cache-control", "max-age=3600", "age", "7200, 0"), "hello");
+        assertThat(f.cache.lookup(get("/a"))).isNotInstanceOf(LookupResult.Hit.class);
     }
 
     @Test

@@ -50,6 +50,26 @@ final class RevalidationTest {
     }
 
     @Test
+    void notModifiedUpdatesContentTypeButNotFieldsDescribingTheStoredContent() {
+        f.fill(get("/r"), 200, f.response("cache-control", "max-age=2", "etag", "\"v1\"",
+                "content-type", "text/plain", "content-md5", "rL0Y20zC+Fzt72VPzMSk2A==",
+                "content-encoding", "gzip", "content-length", "4"), "body");
+        f.clock.advanceSeconds(3);
+        CacheExchange exchange = CacheFixture.exchange(f.cache.lookup(get("/r")));
+        ResponseDecision decision = f.cache.onResponse(exchange, 304, f.response("cache-control", "max-age=2",
+                "etag", "\"v1\"", "content-type", "text/plain;charset=utf-8",
+                "content-md5", "N7UdGUp1E+RbVvZSTy1R8g==", "content-encoding", "br", "content-length", "0"));
+        LookupResult.Hit served = ((ResponseDecision.Serve) decision).response();
+        for (LookupResult.Hit response : new LookupResult.Hit[] {served, hit(f.cache.lookup(get("/r")))}) {
+            assertThat(response.headers().get("content-type")).isEqualTo("text/plain;charset=utf-8");
+            assertThat(response.headers().get("content-md5")).isEqualTo("rL0Y20zC+Fzt72VPzMSk2A==");
+            assertThat(response.headers().get("content-encoding")).isEqualTo("gzip");
+            assertThat(response.headers().get("content-length")).isEqualTo("4");
+            assertThat(body(response)).isEqualTo("body");
+        }
+    }
+
+    @Test
     void fullResponseReplacesStaleEntry() {
         f.fill(get("/r"), 200, f.response("cache-control", "max-age=10", "etag", "\"v1\""), "old");
         f.clock.advanceSeconds(11);
