@@ -1,0 +1,98 @@
+package io.edgespot.proxy.server;
+
+import io.edgespot.loadtest.jmh.SampleHeaders;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Decoding one HTTP/1.1 request through an {@link EmbeddedChannel}: the proxy's {@link StrictRequestDecoder}
+ * (package-private, hence this package) beside Netty's {@link HttpRequestDecoder} with the same limits but its
+ * lenient defaults, so the difference is the cost of the smuggling checks.
+ *
+ * <p>{@code get}: a browser GET of 14 field lines (about 900 bytes, no body). {@code post}: a small API POST with a
+ * 1 KiB Content-Length body. Each operation writes the whole request at once and releases what comes out.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 3, time = 3)
+@Fork(1)
+public class StrictDecodeBench {
+
+    @Param({"get", "post"})
+    public String request;
+
+    private ByteBuf bytes;
+    private ArrayDeque<Boolean> heads;
+    private EmbeddedChannel strict;
+    private EmbeddedChannel lenient;
+
+    @Setup
+    public void setUp() {
+        String text;
+        if ("get".equals(request)) {
+            text = SampleHeaders.browserRequestHead();
+        } else {
+            text = "POST /api/v1/orders HTTP/1.1\r\nHost: api.example.com\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 1024\r\nAuthorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30.c2lnbmF0dXJl\r\n"
+                    + "Accept: application/json\r\n\r\n" + "x".repeat(1024);
+        }
+        bytes = Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeBytes(text.getBytes(StandardCharsets.US_ASCII)));
+        heads = new ArrayDeque<>();
+        strict = new EmbeddedChannel(new StrictRequestDecoder(8192 + 32, 16384, heads));
+        lenient = new EmbeddedChannel(new HttpRequestDecoder(new HttpDecoderConfig()
+                .setMaxInitialLineLength(8192 + 32).setMaxHeaderSize(16384).setMaxChunkSize(16 * 1024)));
+    }
+
+    @TearDown
+    public void tearDown() {
+        strict.finishAndReleaseAll();
+        lenient.finishAndReleaseAll();
+    }
+
+    @Benchmark
+    public int strict() {
+        strict.writeInbound(bytes.duplicate());
+        heads.clear();
+        return drain(strict);
+    }
+
+    @Benchmark
+    public int nettyDefault() {
+        lenient.writeInbound(bytes.duplicate());
+        return drain(lenient);
+    }
+
+    private static int drain(EmbeddedChannel channel) {
+        int n = 0;
+        Object msg;
+        while ((msg = channel.readInbound()) != null) {
+            ReferenceCountUtil.release(msg);
+            n++;
+        }
+        if (n < 2) {
+            throw new IllegalStateException("request was not decoded whole: " + n + " messages");
+        }
+        return n;
+    }
+}
