@@ -18,7 +18,8 @@ import java.util.List;
  * sizes and differing duplicate Content-Length values. On top of it this class:
  * <ul>
  *   <li>scans each request head before decoding it, and refuses obs-fold continuation lines, a bare CR and NUL
- *       (Netty would fold or keep them);</li>
+ *       (Netty would fold or keep them); the scan carries its state from one read to the next, so a head that
+ *       trickles in byte by byte is judged exactly like one that arrives whole;</li>
  *   <li>refuses a request with both Content-Length and Transfer-Encoding (RFC 9112 section 6.1 allows a server to
  *       process it; a proxy must not forward it);</li>
  *   <li>remembers each request's method so that {@link HeadAwareResponseEncoder} frames HEAD answers right.</li>
@@ -29,10 +30,22 @@ import java.util.List;
 final class StrictRequestDecoder extends HttpRequestDecoder {
 
     private final ArrayDeque<Boolean> headRequests;
-    /** Whether the next byte decoded starts a new request head. */
+    /** Whether the bytes at the reader index belong to a request head (rather than a body). */
     private boolean atHead = true;
-    /** Bytes of the current head already scanned, so a trickled head is scanned once. */
+    /**
+     * Bytes at the reader index already scanned, so that a trickled head is scanned once. Netty consumes each
+     * complete line as it arrives, so this shrinks by what it consumed.
+     */
     private int scanned;
+    // The scanner's state between reads, so that a line split across reads is judged like a whole one.
+    /** No request-line byte yet: leading CRLFs (RFC 9112 section 2.2) and whitespace are still being skipped. */
+    private boolean beforeRequestLine = true;
+    /** The current line has no byte yet (a space or tab here is obs-fold; CRLF here ends the head). */
+    private boolean lineEmpty = true;
+    /** The last byte scanned was a CR, so the next one must be LF. */
+    private boolean lastCr;
+    /** The empty line that ends the head was scanned; what follows is body or the next request. */
+    private boolean headEnded;
     private boolean failed;
 
     StrictRequestDecoder(int maxInitialLine, int maxHeaderBytes, ArrayDeque<Boolean> headRequests) {
@@ -63,7 +76,9 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
             }
         }
         int before = out.size();
+        int readerBefore = in.readerIndex();
         super.decode(ctx, in, out);
+        scanned = Math.max(0, scanned - (in.readerIndex() - readerBefore));
         for (int i = before; i < out.size(); i++) {
             Object msg = out.get(i);
             if (msg instanceof HttpRequest request) {
@@ -73,10 +88,10 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
                     headRequests.add(request.method().equals(io.netty.handler.codec.http.HttpMethod.HEAD));
                 }
                 atHead = false;
-                scanned = 0;
             }
             if (msg instanceof LastHttpContent) {
                 atHead = true;
+                resetScanner();
             }
             if (msg instanceof HttpContent content && content.decoderResult().isFailure()) {
                 failed = true;
@@ -93,48 +108,70 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
     }
 
     /**
-     * Scans the request head at the reader index, up to its empty line or the end of what has arrived.
+     * Scans the bytes of the request head that arrived since the last scan, up to its empty line.
      *
      * @return what is wrong with it, or null
      */
     private String scanHead(ByteBuf in) {
         int start = in.readerIndex();
         int end = in.writerIndex();
-        int i = start;
-        // RFC 9112 section 2.2: empty lines before the request line are ignored; Netty skips them too.
-        while (i + 1 < end && in.getByte(i) == '\r' && in.getByte(i + 1) == '\n') {
-            i += 2;
-        }
-        int from = Math.max(i, start + scanned);
-        for (int p = from; p < end; p++) {
-            byte b = in.getByte(p);
-            if (b == 0) {
-                return "NUL in request head";
-            }
-            if (b == '\r') {
-                if (p + 1 >= end) {
-                    scanned = p - start;
-                    return null;
-                }
-                if (in.getByte(p + 1) != '\n') {
-                    return "bare CR in request head";
-                }
-            } else if (b == '\n') {
-                if (p + 1 >= end) {
-                    scanned = p - start;
-                    return null;
-                }
-                byte next = in.getByte(p + 1);
-                if (next == ' ' || next == '\t') {
-                    return "obs-fold in request head";
-                }
-                if (next == '\r' || next == '\n') {
-                    return null; // end of head: the rest is body or the next request
-                }
+        int p = start + scanned;
+        for (; p < end && !headEnded; p++) {
+            String problem = scan(in.getByte(p));
+            if (problem != null) {
+                return problem;
             }
         }
-        scanned = end - start;
+        scanned = p - start;
         return null;
+    }
+
+    private String scan(byte b) {
+        if (b == 0) {
+            return "NUL in request head";
+        }
+        if (lastCr) {
+            lastCr = false;
+            if (b != '\n') {
+                return "bare CR in request head";
+            }
+            lineEnd();
+            return null;
+        }
+        if (b == '\r') {
+            lastCr = true;
+        } else if (b == '\n') {
+            lineEnd(); // a bare LF: Netty's strict line parsing refuses it
+        } else if (beforeRequestLine) {
+            // Netty skips CR and LF before the request line; whitespace there is left to its request-line parser.
+            if (b != ' ' && b != '\t') {
+                beforeRequestLine = false;
+                lineEmpty = false;
+            }
+        } else if (lineEmpty && (b == ' ' || b == '\t')) {
+            return "obs-fold in request head";
+        } else {
+            lineEmpty = false;
+        }
+        return null;
+    }
+
+    private void lineEnd() {
+        if (beforeRequestLine) {
+            return;
+        }
+        if (lineEmpty) {
+            headEnded = true;
+        }
+        lineEmpty = true;
+    }
+
+    private void resetScanner() {
+        scanned = 0;
+        beforeRequestLine = true;
+        lineEmpty = true;
+        lastCr = false;
+        headEnded = false;
     }
 
     private void fail(ByteBuf in, List<Object> out, String problem) {
