@@ -71,18 +71,22 @@ class Http1RequestFuzzTest {
         Transcript whole = run(input, new int[] {input.length});
         Transcript split = run(input, splits(input));
         String both = "whole: " + whole + ", split " + Arrays.toString(splits(input)) + ": " + split;
+        // A head may go on before its body is known to be malformed (bodies stream), and the decoder may hold it
+        // back when both arrive together; so a head whose body ended in a refusal is left out of the comparison.
+        List<String> wholeDone = whole.completed();
+        List<String> splitDone = split.completed();
         if (whole.sizeRefused || split.sizeRefused) {
             // Netty refuses a line exactly at its length limit when the line's CR and LF arrive in different reads,
             // and takes it when they arrive together; so at a limit one may be refused (414, 431) where the other
             // was not. Whatever both passed on must still agree.
-            List<String> shorter = whole.forwarded.size() <= split.forwarded.size() ? whole.forwarded : split.forwarded;
-            List<String> longer = shorter == whole.forwarded ? split.forwarded : whole.forwarded;
+            List<String> shorter = wholeDone.size() <= splitDone.size() ? wholeDone : splitDone;
+            List<String> longer = shorter == wholeDone ? splitDone : wholeDone;
             assertThat(longer.subList(0, shorter.size())).as("requests passed on before a size limit (%s)", both)
                     .isEqualTo(shorter);
             return;
         }
-        assertThat(split.forwarded).as("requests passed on must not depend on how the bytes arrive (%s)", both)
-                .isEqualTo(whole.forwarded);
+        assertThat(splitDone).as("requests passed on must not depend on how the bytes arrive (%s)", both)
+                .isEqualTo(wholeDone);
         assertThat(split.refusedOnInput).as("refusal must not depend on how the bytes arrive (%s)", both)
                 .isEqualTo(whole.refusedOnInput);
     }
@@ -203,6 +207,13 @@ class Http1RequestFuzzTest {
             return "forwarded " + forwarded + ", refused " + statuses;
         }
 
+        /** The requests passed on, without a last head whose body a refusal cut short. */
+        List<String> completed() {
+            boolean cut = refusedOnInput && !forwarded.isEmpty() && forwarded.get(forwarded.size() - 1)
+                    .startsWith("head ");
+            return cut ? forwarded.subList(0, forwarded.size() - 1) : forwarded;
+        }
+
         boolean refused() {
             return statuses.stream().anyMatch(s -> s != 200);
         }
@@ -259,7 +270,7 @@ class Http1RequestFuzzTest {
                             : request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING) ? -1 : 0;
                     bodyBytes = 0;
                     t.bodyInProgress = true;
-                    t.forwarded.add(describe(request));
+                    t.forwarded.add("head " + describe(request));
                 }
                 if (msg instanceof HttpContent content) {
                     assertThat(current).as("body content without a request head").isNotNull();
