@@ -1,11 +1,11 @@
 package io.edgespot.cache;
 
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoField;
 import java.util.List;
 import java.util.Locale;
@@ -22,8 +22,11 @@ final class HttpDates {
             .appendValueReduced(ChronoField.YEAR, 2, 2, 1970)
             .appendPattern(" HH:mm:ss 'GMT'")
             .toFormatter(Locale.US);
-    private static final DateTimeFormatter ASCTIME =
-            DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.US);
+    /** asctime-date; its year is exactly four digits (a pattern's {@code yyyy} would take {@code +999999999}). */
+    private static final DateTimeFormatter ASCTIME = new DateTimeFormatterBuilder()
+            .appendPattern("EEE MMM ppd HH:mm:ss ")
+            .appendValue(ChronoField.YEAR, 4)
+            .toFormatter(Locale.US);
     private static final List<DateTimeFormatter> LOCAL_FORMS = List.of(RFC_850, ASCTIME);
 
     private HttpDates() {
@@ -37,14 +40,14 @@ final class HttpDates {
         String text = value.trim();
         try {
             return Instant.from(DateTimeFormatter.RFC_1123_DATE_TIME.parse(text)).toEpochMilli();
-        } catch (DateTimeParseException e) {
+        } catch (DateTimeException | ArithmeticException e) {
             // fall through to the obsolete forms, which recipients must still accept
         }
         for (DateTimeFormatter form : LOCAL_FORMS) {
             try {
                 return LocalDateTime.parse(text, form).toInstant(ZoneOffset.UTC).toEpochMilli();
-            } catch (DateTimeParseException e) {
-                // try the next form
+            } catch (DateTimeException | ArithmeticException e) {
+                // try the next form (a date beyond the epoch-millisecond range is as invalid as a malformed one)
             }
         }
         return INVALID;

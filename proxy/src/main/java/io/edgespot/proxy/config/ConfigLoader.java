@@ -30,6 +30,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -201,15 +202,25 @@ public final class ConfigLoader {
                 }
             }
             if (admin.enabled() && admin.address().getPort() != 0 && addresses.contains(admin.address())) {
-                problems.add(root.get("admin").map(YamlNode::line).orElse(0), "admin.address",
-                        "a listener already uses " + admin.address());
+                // Placed at admin.address when given, else at the listener that takes the default admin address.
+                int line = root.get("admin").flatMap(a -> a.get("address")).map(YamlNode::line).orElse(0);
+                for (int i = 0; line == 0 && i < listeners.size(); i++) {
+                    if (admin.address().equals(listeners.get(i).address())) {
+                        line = listenerNodes.get(i).get("address").map(YamlNode::line).orElse(0);
+                    }
+                }
+                problems.add(line, "admin.address", "a listener already uses " + admin.address());
             }
             root.rejectUnknownKeys();
             return new EdgeConfig(name, server, listeners, admin, limits, keys, accessLog, tenants);
         }
 
         private YamlNode emptyMap(String path) {
-            return YamlNode.emptyMapping(path, problems);
+            return YamlNode.emptyMapping(path, root);
+        }
+
+        private YamlNode emptyMap(String path, YamlNode at) {
+            return YamlNode.emptyMapping(path, at);
         }
 
         Server server(YamlNode n) {
@@ -231,20 +242,15 @@ public final class ConfigLoader {
                     n.integer("maxWebSockets", 10_000, 0, 10_000_000),
                     n.duration("headerTimeout", Duration.ofSeconds(10), Duration.ofMillis(10)),
                     n.duration("idleTimeout", Duration.ofSeconds(60), Duration.ofMillis(10)),
-                    (int) n.size("maxHeaderBytes", 64 << 10, 1024),
+                    n.intSize("maxHeaderBytes", 64 << 10, 1024, 16 << 20),
                     n.integer("maxHeaderCount", 100, 1, 10_000),
-                    (int) n.size("maxUriBytes", 8 << 10, 256),
+                    n.intSize("maxUriBytes", 8 << 10, 256, 16 << 20),
                     n.size("maxRequestBodyBytes", 10 << 20, 0),
                     n.integer("http2MaxConcurrentStreams", 128, 1, 10_000),
-                    (int) n.size("http2InitialWindowBytes", 256 << 10, 65_535),
+                    // RFC 9113 section 6.9.2: at most 2^31 - 1.
+                    n.intSize("http2InitialWindowBytes", 256 << 10, 65_535, Integer.MAX_VALUE),
                     n.integer("http2MaxResetsPerSecond", 100, 1, 1_000_000));
             n.rejectUnknownKeys();
-            if (l.maxHeaderBytes() > (16 << 20)) {
-                n.get("maxHeaderBytes").ifPresent(x -> x.error("must be at most 16MiB"));
-            }
-            if (l.http2InitialWindowBytes() < 0) {
-                n.get("http2InitialWindowBytes").ifPresent(x -> x.error("must be at most 2GiB"));
-            }
             return l;
         }
 
@@ -260,7 +266,9 @@ public final class ConfigLoader {
         Keys keys(YamlNode n) {
             // A relative file: KEK is relative to the config file, like every other path in it.
             Keys k = new Keys(n.optString("kek").map(spec -> spec.startsWith("file:") && !spec.startsWith("file:/")
-                    ? "file:" + baseDir.resolve(spec.substring("file:".length())) : spec));
+                    ? resolve(n.get("kek").orElseThrow(), spec.substring("file:".length())).map(p -> "file:" + p)
+                            .orElse(spec)
+                    : spec));
             k.kek().ifPresent(spec -> {
                 if (!(spec.startsWith("file:") || spec.startsWith("env:") || spec.contains("://"))) {
                     n.get("kek").ifPresent(x -> x.error(
@@ -277,7 +285,7 @@ public final class ConfigLoader {
                 n.get("format").ifPresent(x -> x.error("expected json or combined, got '" + format + "'"));
             }
             AccessLog a = new AccessLog(n.bool("enabled", true), format,
-                    n.optString("file").map(baseDir::resolve));
+                    n.optString("file").flatMap(f -> resolve(n.get("file").orElseThrow(), f)));
             n.rejectUnknownKeys();
             return a;
         }
@@ -345,9 +353,9 @@ public final class ConfigLoader {
                 n.get("keyset").ifPresent(x -> x.error("a keyset needs 'keys.kek' to decrypt it"));
             }
             TenantCache cache = n.get("cache").map(c -> cache(c.mapping())).orElseGet(() -> cache(emptyMap(
-                    n.path() + ".cache")));
+                    n.path() + ".cache", n)));
             TenantWebSockets ws = n.get("webSockets").map(w -> webSockets(w.mapping(), limits))
-                    .orElseGet(() -> webSockets(emptyMap(n.path() + ".webSockets"), limits));
+                    .orElseGet(() -> webSockets(emptyMap(n.path() + ".webSockets", n), limits));
 
             Map<String, Cluster> clusters = new LinkedHashMap<>();
             n.get("clusters").ifPresentOrElse(
@@ -401,7 +409,7 @@ public final class ConfigLoader {
             TenantWebSockets w = new TenantWebSockets(
                     n.integer("max", limits.maxWebSockets(), 0, 10_000_000),
                     n.duration("idleTimeout", Duration.ofMinutes(5), Duration.ofMillis(10)),
-                    (int) n.size("maxFrameBytes", 1 << 20, 125));
+                    n.intSize("maxFrameBytes", 1 << 20, 125, Integer.MAX_VALUE));
             n.rejectUnknownKeys();
             return w;
         }
@@ -442,7 +450,7 @@ public final class ConfigLoader {
             })));
             Optional<HealthCheck> health = n.get("healthCheck").map(h -> healthCheck(h.mapping()));
             Outlier outlier = n.get("outlier").map(o -> outlier(o.mapping()))
-                    .orElseGet(() -> outlier(emptyMap(n.path() + ".outlier")));
+                    .orElseGet(() -> outlier(emptyMap(n.path() + ".outlier", n)));
             Cluster c = new Cluster(name, endpoints, tls, balancer, hashOn, http2,
                     n.duration("connectTimeout", Duration.ofSeconds(5), Duration.ofMillis(1)),
                     n.duration("idleTimeout", Duration.ofSeconds(60), Duration.ofMillis(10)),
@@ -593,9 +601,18 @@ public final class ConfigLoader {
             return new RouteMatch(given == 0 ? Optional.of("/") : prefix, exact, regex, methods, headers);
         }
 
+        /** Resolves a path from the config against its directory; a malformed one is an error at {@code n}. */
+        private Optional<Path> resolve(YamlNode n, String path) {
+            try {
+                return Optional.of(baseDir.resolve(path));
+            } catch (InvalidPathException e) {
+                n.error("not a valid path: " + e.getReason());
+                return Optional.empty();
+            }
+        }
+
         private Optional<Path> existingFile(YamlNode n) {
-            return n.scalar().flatMap(s -> {
-                Path p = baseDir.resolve(s);
+            return n.scalar().flatMap(s -> resolve(n, s)).flatMap(p -> {
                 if (!Files.exists(p)) {
                     n.error("file not found: " + p);
                     return Optional.empty();
@@ -666,6 +683,15 @@ public final class ConfigLoader {
     }
 
     static boolean isIpLiteral(String host) {
-        return host.matches("\\d{1,3}(\\.\\d{1,3}){3}") || (host.indexOf(':') >= 0 && host.matches("[0-9a-fA-F:.]+"));
+        if (host.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+            // Each octet at most 255, or InetAddress would take it for a host name and ask DNS.
+            for (String octet : host.split("\\.")) {
+                if (Integer.parseInt(octet) > 255) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return host.indexOf(':') >= 0 && host.matches("[0-9a-fA-F:.]+");
     }
 }

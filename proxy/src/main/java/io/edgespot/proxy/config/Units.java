@@ -56,7 +56,8 @@ public final class Units {
     /**
      * Parses a duration.
      *
-     * @param text e.g. {@code 250ms}, {@code 10s}, {@code 5m}, {@code 1h}, {@code 7d}
+     * @param text e.g. {@code 250ms}, {@code 10s}, {@code 5m}, {@code 1h}, {@code 7d}; at most about 292 years, so
+     *             that it fits in 64-bit nanoseconds
      * @return the duration
      * @throws IllegalArgumentException with a message suitable for a config error
      */
@@ -69,14 +70,20 @@ public final class Units {
         if (!m.matches()) {
             throw new IllegalArgumentException("not a duration: '" + text + "' (use e.g. 250ms, 10s, 5m, 1h)");
         }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            default -> Duration.ofDays(n);
-        };
+        try {
+            long n = Long.parseLong(m.group(1));
+            Duration d = switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            };
+            d.toNanos(); // timers count in nanoseconds: a duration must fit (about 292 years)
+            return d;
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new IllegalArgumentException("duration too large: '" + text + "'");
+        }
     }
 
     /** Formats a byte count the way the config accepts it, for display. */

@@ -36,9 +36,13 @@ final class YamlNode {
         this.problems = problems;
     }
 
-    /** An empty mapping at {@code path}, standing for a section the file leaves out. */
-    static YamlNode emptyMapping(String path, Problems problems) {
-        return new YamlNode(new MappingNode(Tag.MAP, List.of(), org.yaml.snakeyaml.DumperOptions.FlowStyle.BLOCK), path, problems);
+    /**
+     * An empty mapping at {@code path}, standing for a section the file leaves out or gets wrong; problems found in it
+     * are placed at {@code at}, the node that holds or replaces it.
+     */
+    static YamlNode emptyMapping(String path, YamlNode at) {
+        return new YamlNode(new MappingNode(Tag.MAP, true, List.of(), at.node.getStartMark(), at.node.getEndMark(),
+                org.yaml.snakeyaml.DumperOptions.FlowStyle.BLOCK), path, at.problems);
     }
 
     String path() {
@@ -46,7 +50,7 @@ final class YamlNode {
     }
 
     int line() {
-        return node.getStartMark().getLine() + 1;
+        return node.getStartMark() == null ? 0 : node.getStartMark().getLine() + 1;
     }
 
     Problems problems() {
@@ -110,7 +114,7 @@ final class YamlNode {
     YamlNode mapping() {
         if (!(node instanceof MappingNode)) {
             error("expected a mapping (key: value pairs), got " + describe());
-            return emptyMapping(path, problems);
+            return emptyMapping(path, this);
         }
         return this;
     }
@@ -194,6 +198,20 @@ final class YamlNode {
                 throw new IllegalArgumentException("must be at least " + Units.formatSize(min) + ", got '" + s + "'");
             }
             return v;
+        })).orElse(dflt);
+    }
+
+    /** A size that the runtime holds in an int: at most {@code max}, which is at most {@code Integer.MAX_VALUE}. */
+    int intSize(String key, int dflt, int min, int max) {
+        return get(key).flatMap(n -> n.convert(s -> {
+            long v = Units.parseSize(s);
+            if (v < min) {
+                throw new IllegalArgumentException("must be at least " + Units.formatSize(min) + ", got '" + s + "'");
+            }
+            if (v > max) {
+                throw new IllegalArgumentException("must be at most " + Units.formatSize(max) + ", got '" + s + "'");
+            }
+            return (int) v;
         })).orElse(dflt);
     }
 

@@ -199,12 +199,16 @@ final class ForwardHeaders {
         return randomHex(16);
     }
 
-    /** Whether a W3C traceparent is well formed (version 00 layout, non-zero ids, version not ff). */
+    /**
+     * Whether a W3C traceparent is well formed: the version 00 layout, non-zero ids, version not ff; a later version
+     * may be longer, and then the flags are followed by a dash (W3C Trace Context section 3.2.4).
+     */
     static boolean validTraceparent(String tp) {
         if (tp == null || tp.length() < 55 || tp.charAt(2) != '-' || tp.charAt(35) != '-' || tp.charAt(52) != '-') {
             return false;
         }
-        if (tp.startsWith("ff") || tp.startsWith("00") && tp.length() != 55) {
+        if (tp.startsWith("ff") || tp.startsWith("00") && tp.length() != 55
+                || tp.length() > 55 && tp.charAt(55) != '-') {
             return false;
         }
         return isHex(tp, 0, 2) && isHex(tp, 3, 35) && isHex(tp, 36, 52) && isHex(tp, 53, 55)

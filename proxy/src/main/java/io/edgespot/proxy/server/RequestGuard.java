@@ -4,6 +4,7 @@ import io.edgespot.proxy.config.EdgeConfig.Limits;
 import io.edgespot.proxy.metrics.EdgeMetrics;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -57,6 +58,12 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
         if (msg instanceof StrictRequestDecoder.MalformedRequest m) {
             r = new Rejection(HttpResponseStatus.BAD_REQUEST, "malformed request: " + m.reason(), "bad_request");
         } else if (msg instanceof HttpRequest request) {
+            if (request.decoderResult().cause() instanceof PrematureChannelClosureException) {
+                // The client closed mid-head (or the header timeout closed it): nobody to answer, nothing refused.
+                ReferenceCountUtil.release(msg);
+                rejected = true;
+                return;
+            }
             timeouts.headReceived();
             r = request.decoderResult().isFailure() ? decoderFailure(request.decoderResult().cause())
                     : check(request, limits, false);
