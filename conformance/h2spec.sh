@@ -5,6 +5,8 @@
 # usage: conformance/h2spec.sh [options] HOST:PORT [-- H2SPEC_ARGS...]
 #   HOST:PORT        the listener under test (default: $H2SPEC_TARGET). Loopback only.
 #   --plain          connect without TLS (h2c with prior knowledge) instead of TLS with ALPN h2
+#   --fetch-only     only fetch h2spec into the tools directory and print its path (used by .ci/run before
+#                    `mvn -B verify`, whose Http2ConformanceIT runs it)
 #   -o DIR           results directory (default: target/conformance/h2spec)
 #   -t SECONDS       time limit for the whole run (default: 300)
 #   -m N             exit 1 unless at least N test cases pass
@@ -27,9 +29,11 @@ TIME_LIMIT=300
 MIN_PASSED=""
 TARGET="${H2SPEC_TARGET:-}"
 EXTRA=()
+FETCH_ONLY=0
 while (($#)); do
   case "$1" in
     --plain) TLS=0 ;;
+    --fetch-only) FETCH_ONLY=1 ;;
     -o) OUT_OVERRIDE="${2:?-o needs a directory}"; shift ;;
     -t) TIME_LIMIT="${2:?-t needs seconds}"; shift ;;
     -m) MIN_PASSED="${2:?-m needs a number}"; shift ;;
@@ -40,8 +44,10 @@ while (($#)); do
   esac
   shift
 done
-[[ -n "$TARGET" ]] || die "no target: pass HOST:PORT"
-split_host_port "$TARGET"
+if ((!FETCH_ONLY)); then
+  [[ -n "$TARGET" ]] || die "no target: pass HOST:PORT"
+  split_host_port "$TARGET"
+fi
 
 # --- h2spec -------------------------------------------------------------------------------------------------
 [[ "$(uname -s)/$(uname -m)" == Linux/x86_64 ]] || die "the $ARTIFACT jar ships h2spec for linux amd64 only"
@@ -66,6 +72,11 @@ if [[ ! -x "$H2SPEC" ]]; then
   tar -xzf "$fetch/$entry" -C "$(dirname "$H2SPEC")" h2spec
   rm -rf "$fetch"
   trap - EXIT
+fi
+
+if ((FETCH_ONLY)); then
+  echo "$H2SPEC"
+  exit 0
 fi
 
 # --- the run ------------------------------------------------------------------------------------------------

@@ -74,7 +74,7 @@ final class Http1Timeouts extends ChannelInboundHandlerAdapter {
 
     private void enter(State next, long nanos) {
         state = next;
-        deadline = System.nanoTime() + nanos;
+        deadline = ctx.executor().ticker().nanoTime() + nanos;
         if (timer == null) {
             // never further ahead than the head timeout, so a switch to HEAD is caught on time
             timer = ctx.executor().schedule(this::check, Math.min(nanos, headNanos), TimeUnit.NANOSECONDS);
@@ -86,7 +86,7 @@ final class Http1Timeouts extends ChannelInboundHandlerAdapter {
         if (state == State.BUSY || !ctx.channel().isActive()) {
             return;
         }
-        long left = deadline - System.nanoTime();
+        long left = deadline - ctx.executor().ticker().nanoTime();
         if (left > 0) {
             timer = ctx.executor().schedule(this::check, Math.min(left, headNanos), TimeUnit.NANOSECONDS);
             return;

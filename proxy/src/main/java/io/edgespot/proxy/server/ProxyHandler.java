@@ -55,6 +55,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProxyHandler.class);
     private static final AsciiString CACHE_STATUS = AsciiString.cached("cache-status");
+    /** Tells the origin which Surrogate-Control targets this cache honours (RFC 9213 style targeting). */
+    private static final AsciiString SURROGATE_CAPABILITY = AsciiString.cached("surrogate-capability");
 
     private final ProxyContext px;
     private final ConnectionInfo info;
@@ -246,14 +248,19 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         }
         cancel(timer);
         timerAt = deadline;
-        timer = ctx.executor().schedule(this::timerFired, Math.max(0, deadline - System.nanoTime()),
+        timer = ctx.executor().schedule(this::timerFired, Math.max(0, deadline - now()),
                 TimeUnit.NANOSECONDS);
+    }
+
+    /** The event loop's clock, which deadlines and timers share. */
+    private long now() {
+        return ctx.executor().ticker().nanoTime();
     }
 
     private void timerFired() {
         timer = null;
         if (current != null) {
-            long next = current.checkDeadlines(System.nanoTime());
+            long next = current.checkDeadlines(now());
             if (next != 0) {
                 ensureTimer(next);
             }
@@ -330,7 +337,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         private int attempts;
         private boolean retryClaimed;
         private boolean done;
-        /** When the exchange must be over (System.nanoTime), 0 for none. */
+        /** When the exchange must be over (the event loop clock), 0 for none. */
         private long totalDeadline;
         /** When the first response byte must have come, 0 while not armed. */
         private long firstByteDeadline;
@@ -416,7 +423,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             cluster.requestStarted();
             long total = route.timeouts().total().toNanos();
             if (total > 0) {
-                totalDeadline = System.nanoTime() + total;
+                totalDeadline = now() + total;
                 ensureTimer(totalDeadline);
             }
             if (expectContinue) {
@@ -473,6 +480,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                 h.remove(name);
             }
             ex.conditionalHeaders().forEach(h::set);
+            h.add(SURROGATE_CAPABILITY, px.cache().surrogateCapability());
             attempt(null);
         }
 
@@ -700,7 +708,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         private void armFirstByte() {
             long t = route.timeouts().firstByte().toNanos();
             if (t > 0 && !responseStarted && firstByteDeadline == 0) {
-                firstByteDeadline = System.nanoTime() + t;
+                firstByteDeadline = now() + t;
                 ensureTimer(firstByteDeadline);
             }
         }
