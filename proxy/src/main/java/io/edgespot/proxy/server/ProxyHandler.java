@@ -842,8 +842,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             if (responseStarted) {
                 ctx.flush();
                 if (!ctx.channel().isWritable()) {
-                    conn.channel().config().setAutoRead(false); // resumed by onDownstreamWritable
-                    return;
+                    return; // resumed by onDownstreamWritable
                 }
             }
             conn.channel().read();
@@ -860,7 +859,6 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             if (!done && responseStarted && !responseComplete && conn != null) {
-                conn.channel().config().setAutoRead(true);
                 conn.channel().read();
             }
         }

@@ -8,9 +8,9 @@ import io.netty.util.ReferenceCountUtil;
 /**
  * One pooled HTTP/1.1 connection to an endpoint, and the last handler of its pipeline.
  *
- * <p>Auto-read is on, and the exchange that holds the connection turns it off while its downstream client cannot
- * take more, so a slow client slows the upstream down instead of filling memory. Anything an idle upstream sends,
- * or a close, removes the connection from the pool.
+ * <p>Reads are manual (auto-read off): the exchange that holds the connection asks for each read, so a slow
+ * downstream client slows the upstream down instead of filling memory. While idle in the pool nothing is read;
+ * a close removes the connection from the pool.
  */
 public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 
@@ -81,7 +81,6 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
         }
         reused = true;
         if (reusable && channel.isActive()) {
-            channel.config().setAutoRead(true); // an exchange may have paused it for back-pressure
             pool.offer(this);
         } else {
             channel.close();

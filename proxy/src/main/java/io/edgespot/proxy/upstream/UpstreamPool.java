@@ -235,7 +235,7 @@ public final class UpstreamPool {
         int connectMillis = (int) Math.max(1, config.connectTimeout().toMillis());
         Bootstrap b = new Bootstrap().group(loop).channel(channelClass)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectMillis)
-                .option(ChannelOption.AUTO_READ, true)
+                .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
@@ -269,6 +269,7 @@ public final class UpstreamPool {
                 promise.trySuccess(conn);
                 return;
             }
+            ch.read(); // the handshake needs reads while auto-read is off
             tls.handshakeFuture().addListener(h -> {
                 if (h.isSuccess()) {
                     conn.established();

@@ -132,6 +132,48 @@ final class InstanceIT {
     }
 
     @Test
+    void reloadingTwentyTimesUnderLoadLosesNoRequest() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicInteger ok = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.List<String> failures = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        java.util.List<Thread> clients = new java.util.ArrayList<>();
+        for (int c = 0; c < 4; c++) {
+            int id = c;
+            Thread t = new Thread(() -> {
+                for (int i = 0; running.get() && i < 100_000; i++) {
+                    try {
+                        // uncached: every request crosses the data plane to the origin
+                        HttpResponse<String> r = site("/load-" + id + "-" + i + "?nocache=" + i);
+                        if (r.statusCode() == 200) {
+                            ok.incrementAndGet();
+                        } else {
+                            failures.add(r.statusCode() + " " + r.body());
+                        }
+                    } catch (Exception e) {
+                        failures.add(e.toString());
+                    }
+                }
+            });
+            t.start();
+            clients.add(t);
+        }
+        long before = instance.server().generation();
+        for (int i = 0; i < 20; i++) {
+            Files.writeString(configFile, config(i % 2 == 0 ? "renamed" : "acme-origin"));
+            HttpResponse<String> r = admin("POST", "/reload", null, true);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            Thread.sleep(50);
+        }
+        running.set(false);
+        for (Thread t : clients) {
+            t.join(10_000);
+        }
+        assertThat(instance.server().generation()).isEqualTo(before + 20);
+        assertThat(failures).isEmpty();
+        assertThat(ok.get()).isGreaterThan(100);
+    }
+
+    @Test
     void purgeAndRevokeThroughTheAdminApi() throws Exception {
         site("/p");
         site("/p");
