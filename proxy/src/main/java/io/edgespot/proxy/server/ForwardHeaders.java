@@ -39,6 +39,10 @@ final class ForwardHeaders {
             HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.UPGRADE, PROXY_CONNECTION,
             HttpHeaderNames.PROXY_AUTHORIZATION, HttpHeaderNames.PROXY_AUTHENTICATE};
 
+    /** Kept once: {@code values()} copies its array on every call. */
+    private static final HttpConversionUtil.ExtensionHeaderNames[] HTTP2_EXTENSION_HEADERS =
+            HttpConversionUtil.ExtensionHeaderNames.values();
+
     private final boolean trustIncoming;
     private final boolean forwarded;
     private final String via1;
@@ -72,7 +76,7 @@ final class ForwardHeaders {
         removeHopByHop(out, false);
         out.remove(HttpHeaderNames.EXPECT);
         if (http2) {
-            for (HttpConversionUtil.ExtensionHeaderNames x : HttpConversionUtil.ExtensionHeaderNames.values()) {
+            for (HttpConversionUtil.ExtensionHeaderNames x : HTTP2_EXTENSION_HEADERS) {
                 out.remove(x.text()); // added by the HTTP/2 to HTTP/1 conversion, not by the client
             }
         }
@@ -88,7 +92,7 @@ final class ForwardHeaders {
             out.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         }
         addForwarding(out, clientIp, scheme, host);
-        out.add(HttpHeaderNames.VIA, http2 ? via2 : via1);
+        out.add(HttpHeaderNames.VIA, via(http2));
         out.set(X_REQUEST_ID, requestId);
         String trace = out.get(TRACEPARENT);
         if (!validTraceparent(trace)) {
@@ -124,7 +128,12 @@ final class ForwardHeaders {
     void downstreamResponse(HttpResponse response, boolean http2, boolean webSocket) {
         HttpHeaders h = response.headers();
         removeHopByHop(h, webSocket);
-        h.add(HttpHeaderNames.VIA, http2 ? via2 : via1);
+        h.add(HttpHeaderNames.VIA, via(http2));
+    }
+
+    /** This proxy's {@code Via} member for a message of the given protocol. */
+    String via(boolean http2) {
+        return http2 ? via2 : via1;
     }
 
     /**

@@ -313,6 +313,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         private final long startNanos = System.nanoTime();
         private final String requestId;
         private final boolean requestHasBody;
+        /** The declared Content-Length, 0 when there is none. */
+        private final long contentLength;
         private final boolean idempotent;
         private final boolean keepAlive;
         private EdgeRuntime rt;
@@ -358,7 +360,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             this.request = request;
             this.requestId = ForwardHeaders.requestId(request.headers());
             this.requestComplete = request instanceof LastHttpContent;
-            this.requestHasBody = http2 ? !requestComplete : HttpUtil.getContentLength(request, 0L) > 0
+            this.contentLength = HttpUtil.getContentLength(request, 0L);
+            this.requestHasBody = http2 ? !requestComplete : contentLength > 0
                     || HttpUtil.isTransferEncodingChunked(request);
             HttpMethod m = request.method();
             this.idempotent = m.equals(HttpMethod.GET) || m.equals(HttpMethod.HEAD) || m.equals(HttpMethod.OPTIONS)
@@ -401,7 +404,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                 answerLocally(this, HttpResponseStatus.NOT_FOUND, "no route", "no_route");
                 return;
             }
-            if (HttpUtil.getContentLength(request, 0L) > route.maxBodyBytes()) {
+            if (contentLength > route.maxBodyBytes()) {
                 answerLocally(this, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "request body too large",
                         "body_too_large");
                 return;
@@ -511,7 +514,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             if (status != 204 && status != 304) {
                 h.set(HttpHeaderNames.CONTENT_LENGTH, hit.body().length());
             }
-            h.add(HttpHeaderNames.VIA, http2 ? "2 " + rt.config().server().via() : "1.1 " + rt.config().server().via());
+            h.add(HttpHeaderNames.VIA, rt.forward().via(http2));
             if (!http2 && closeAfter()) {
                 h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             }
@@ -1067,7 +1070,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
         void finishMetrics(int code) {
             long nanos = System.nanoTime() - startNanos;
-            String routeLabel = route == null ? "-" : Integer.toString(route.index());
+            String routeLabel = route == null ? "-" : routeLabel(route.index());
             px.metrics().requestFinished(tenant == null ? "-" : tenant.name(), routeLabel, code, nanos);
             AccessLog log = px.accessLog();
             if (log != null) {
@@ -1128,6 +1131,19 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         if (f != null) {
             f.cancel(false);
         }
+    }
+
+    private static final String[] ROUTE_LABELS = new String[256];
+
+    static {
+        for (int i = 0; i < ROUTE_LABELS.length; i++) {
+            ROUTE_LABELS[i] = Integer.toString(i);
+        }
+    }
+
+    /** The metric label of a route index, without a string per request for the usual few routes. */
+    private static String routeLabel(int index) {
+        return index < ROUTE_LABELS.length ? ROUTE_LABELS[index] : Integer.toString(index);
     }
 
     /** An HTTP/1.1 WebSocket opening handshake: GET with Upgrade: websocket and Connection: upgrade. */

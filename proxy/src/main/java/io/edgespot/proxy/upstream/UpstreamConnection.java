@@ -34,7 +34,6 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     private final EndpointState endpoint;
     private Channel channel;
     private Listener listener;
-    private boolean reused;
     private boolean counted;
     private boolean closed;
     private boolean tunneled;
@@ -59,11 +58,6 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
         return endpoint;
     }
 
-    /** Whether this connection served an earlier exchange (a reset on it may be a keep-alive race). */
-    public boolean reused() {
-        return reused;
-    }
-
     /** Hands the connection to an exchange. */
     public void attach(Listener l) {
         this.listener = l;
@@ -79,7 +73,6 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
             listener = null;
             endpoint.requestFinished();
         }
-        reused = true;
         if (reusable && channel.isActive()) {
             pool.offer(this);
         } else {

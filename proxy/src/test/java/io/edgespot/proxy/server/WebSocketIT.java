@@ -146,6 +146,11 @@ final class WebSocketIT {
         assertThat(r.next()).isEqualTo(big);
         ws.sendClose(1000, "bye").join();
         assertThat(r.closed.get(5, TimeUnit.SECONDS)).isEqualTo(1000);
+        // the proxy finishes its side of the close after the client has seen the close reply
+        for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+             !edge.scrape().contains("edgespot_websockets_active{tenant=\"acme\"} 0.0") && System.nanoTime() < deadline; ) {
+            Thread.sleep(20);
+        }
         assertThat(edge.scrape()).contains("edgespot_websockets_active{tenant=\"acme\"} 0.0");
     }
 
