@@ -75,6 +75,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     private boolean wantMessage;
     private boolean dispatching;
     private static final int PENDING_PAUSE = 64;
+    private static final long LINGER_MILLIS = 2000;
+    /** After a lingering close began: everything the client still sends is dropped. */
+    private boolean discarding;
     private static final int PENDING_RESUME = 16;
     /** The one timer of this connection or stream; it fires at {@link #timerAt} and checks the exchange's deadlines. */
     private ScheduledFuture<?> timer;
@@ -170,6 +173,10 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         if (http2) {
             readPending = false;
             dispatch(msg);
+            return;
+        }
+        if (discarding) {
+            ReferenceCountUtil.release(msg);
             return;
         }
         pending.add(msg);
@@ -291,9 +298,14 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         if (metric != null) {
             px.metrics().rejected(metric);
         }
-        boolean close = !http2 && (!ex.requestComplete && ex.requestHasBody || ex.closeAfter());
+        boolean unreadBody = !http2 && !ex.requestComplete && ex.requestHasBody;
+        boolean close = !http2 && (unreadBody || ex.closeAfter());
         ex.finishMetrics(status.code());
         current = null;
+        if (unreadBody) {
+            closeLingering(ErrorResponses.build(ctx.channel(), status, reason, ex.requestId, true));
+            return;
+        }
         ErrorResponses.send(ctx.channel(), status, reason, ex.requestId, close);
         if (http2 || close) {
             return;
@@ -304,6 +316,25 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             skipToLast = true;
             read();
         }
+    }
+
+    /**
+     * Answers while the client is still sending a body nobody will read, then closes the way servers must to
+     * have the answer read (RFC 9112 section 9.6): output shut down first, the rest of the input read and
+     * dropped for a short while, and only then the close. Closing at once would make the kernel reset the
+     * connection over the unread bytes, and the client could lose the answer.
+     */
+    private void closeLingering(io.netty.handler.codec.http.FullHttpResponse answer) {
+        discarding = true;
+        ctx.channel().config().setAutoRead(true);
+        ctx.writeAndFlush(answer).addListener(f -> {
+            if (ctx.channel() instanceof io.netty.channel.socket.DuplexChannel d && f.isSuccess()) {
+                d.shutdownOutput();
+                ctx.executor().schedule(() -> ctx.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
+            } else {
+                ctx.close();
+            }
+        });
     }
 
     /** One request and its response. */
