@@ -9,8 +9,9 @@ import io.netty.util.ReferenceCountUtil;
  * One pooled HTTP/1.1 connection to an endpoint, and the last handler of its pipeline.
  *
  * <p>Reads are manual (auto-read off): the exchange that holds the connection asks for each read, so a slow
- * downstream client slows the upstream down instead of filling memory. While idle in the pool nothing is read;
- * a close removes the connection from the pool.
+ * downstream client slows the upstream down instead of filling memory. While idle in the pool a read stays
+ * armed: a close removes the connection from the pool, and any byte the origin sends there (it may send none
+ * before a request) closes the connection.
  */
 public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 

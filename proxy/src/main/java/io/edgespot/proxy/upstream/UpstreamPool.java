@@ -126,6 +126,10 @@ public final class UpstreamPool {
         }
         c.idleSince = System.nanoTime();
         idle.computeIfAbsent(c.endpoint(), k -> new ArrayDeque<>()).addLast(c);
+        // Keep a read armed while idle. Offered from inside the read of the response's end, this leaves the
+        // socket's read interest registered (no epoll_ctl pair per request), and the next exchange's read is a
+        // no-op; anything but a close arriving on an idle connection closes it (UpstreamConnection.channelRead).
+        c.channel().read();
         if (sweeper == null) {
             sweeper = loop.schedule(this::sweep, SWEEP_NANOS, TimeUnit.NANOSECONDS);
         }
