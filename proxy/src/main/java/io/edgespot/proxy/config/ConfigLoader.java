@@ -301,8 +301,13 @@ public final class ConfigLoader {
                 n.error("'address' is required, e.g. \"0.0.0.0:8443\"");
             }
             Optional<String> defaultTenant = n.optString("defaultTenant");
-            Listener l = new Listener(name, address, n.bool("tls", true), n.bool("http2", true),
-                    n.bool("proxyProtocol", false), defaultTenant);
+            boolean tls = n.bool("tls", true);
+            boolean tickets = n.bool("sessionTickets", true);
+            if (!tls && n.get("sessionTickets").isPresent()) {
+                n.get("sessionTickets").get().error("'sessionTickets' applies to TLS listeners only");
+            }
+            Listener l = new Listener(name, address, tls, n.bool("http2", true),
+                    n.bool("proxyProtocol", false), defaultTenant, tickets);
             n.rejectUnknownKeys();
             return l;
         }

@@ -69,9 +69,12 @@ public record EdgeConfig(
      * @param http2         offer h2 through ALPN (TLS), or accept h2c prior knowledge (plain)
      * @param proxyProtocol expect a PROXY protocol v1/v2 header first
      * @param defaultTenant tenant whose certificate answers an unknown SNI; empty: the handshake fails
+     * @param sessionTickets issue and accept TLS session tickets (default on); off, every TLS 1.3 connection
+     *                       makes a full handshake (BoringSSL resumes TLS 1.3 through tickets only), as with
+     *                       nginx's {@code ssl_session_tickets off}
      */
     public record Listener(String name, InetSocketAddress address, boolean tls, boolean http2,
-                           boolean proxyProtocol, Optional<String> defaultTenant) {
+                           boolean proxyProtocol, Optional<String> defaultTenant, boolean sessionTickets) {
     }
 
     /**

@@ -100,7 +100,7 @@ record EdgeRuntime(EdgeConfig config, long generation, HostMap<TenantRuntime> ho
 
     private static ServerTls serverTls(EdgeConfig config, Listener l, EdgeMetrics metrics)
             throws TlsMaterialException {
-        ServerTls.Builder b = ServerTls.builder().http2(l.http2())
+        ServerTls.Builder b = ServerTls.builder().http2(l.http2()).sessionTickets(l.sessionTickets())
                 .handshakeTimeout(config.limits().headerTimeout())
                 .onUnknownSni(() -> metrics.tlsHandshake(l.name(), "-", "unknown_sni"));
         for (Tenant t : config.tenants()) {

@@ -52,6 +52,7 @@ final class ConfigLoaderTest {
             assertThat(l.address().getPort()).isEqualTo(8443);
             assertThat(l.http2()).isTrue();
             assertThat(l.proxyProtocol()).isFalse();
+            assertThat(l.sessionTickets()).isTrue();
         });
         assertThat(c.limits().headerTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.limits().maxHeaderBytes()).isEqualTo(64 * 1024);
@@ -79,6 +80,8 @@ final class ConfigLoaderTest {
                         "edge.yaml:11: limits.headerTimeout: not a duration: '10 seconds'"),
                 Arguments.of("port out of range", VALID.replace("127.0.0.1:8443", "127.0.0.1:99999"),
                         "edge.yaml:2: listeners[0].address: port must be between 0 and 65535, got 99999"),
+                Arguments.of("tickets on a plain listener", VALID.replace("tls: false", "tls: false, sessionTickets: false"),
+                        "edge.yaml:2: listeners[0].sessionTickets: 'sessionTickets' applies to TLS listeners only"),
                 Arguments.of("wrong type", VALID.replace("tls: false", "tls: maybe"),
                         "edge.yaml:2: listeners[0].tls: expected true or false, got 'maybe'"),
                 Arguments.of("duplicate host across tenants", VALID + """

@@ -17,11 +17,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import org.junit.jupiter.api.AfterAll;
@@ -63,6 +65,7 @@ final class TlsIT {
                 listeners:
                   - { name: tls, address: "127.0.0.1:0", tls: true, http2: true }
                   - { name: dflt, address: "127.0.0.1:0", tls: true, http2: true, defaultTenant: acme }
+                  - { name: notickets, address: "127.0.0.1:0", tls: true, http2: true, sessionTickets: false }
                 admin: { enabled: false }
                 limits: { headerTimeout: 5s, idleTimeout: 20s }
                 tenants:
@@ -406,5 +409,41 @@ final class TlsIT {
                 pki.caFile.toString(), "https://shop.globex.test:" + port("tls") + "/alpn-curl-h1");
         assertThat(c1.httpVersion()).isEqualTo("1.1");
         assertThat(c1.body()).isEqualTo("origin globex /alpn-curl-h1\n");
+    }
+
+    // ---------------------------------------------------------------- resumption
+
+    @Test
+    void tls13SessionsResumeByTicketUnlessTicketsAreOff() throws Exception {
+        Path session = dir.resolve("tickets.session");
+        String first = sClient("tls", "-sess_out", session.toString());
+        assertThat(first).contains("New, TLSv1.3", "origin acme /s-client");
+        assertThat(session).as("a ticket was issued").exists();
+        assertThat(sClient("tls", "-sess_in", session.toString())).contains("Reused, TLSv1.3");
+
+        Path none = dir.resolve("notickets.session");
+        String full = sClient("notickets", "-sess_out", none.toString());
+        assertThat(full).contains("New, TLSv1.3", "origin acme /s-client");
+        // s_client saves a TLS 1.3 session only from a NewSessionTicket: none was issued, so none can resume.
+        assertThat(none).as("no ticket with sessionTickets: false").doesNotExist();
+    }
+
+    /**
+     * Runs {@code openssl s_client} for one request; the server closes after the response, so the client has
+     * read the post-handshake NewSessionTicket, if one was sent, before it saves the session.
+     */
+    private static String sClient(String listener, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port(listener),
+                "-servername", "localhost", "-CAfile", pki.caFile.toString(), "-tls1_3"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        p.getOutputStream().write("GET /s-client HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII));
+        p.getOutputStream().flush();
+        if (!p.waitFor(10, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("openssl s_client did not finish");
+        }
+        return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     }
 }
