@@ -29,12 +29,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The admin listener, on Vert.x Web.
  *
- * <p>Read-only: {@code GET /healthz} (always open), {@code /readyz}, {@code /metrics}, {@code /config},
- * {@code /status.json}, {@code /events} (Server-Sent Events, the status every 2 s), {@code /drain} and
- * {@code /} (the status page). These need the bearer token only when {@code admin.readRequiresToken} is
- * set. Mutating, always with {@code Authorization: Bearer TOKEN} from {@code admin.tokenFile}:
- * {@code POST /reload}, {@code /drain}, {@code /purge}, {@code /tenants/{name}/revoke}; without a token
- * file they answer 403. Errors are {@code {"status":N,"reason":"..."}}.
+ * <p>Read-only: {@code GET /healthz} and {@code /favicon.ico} (always open, the latter an empty 204),
+ * {@code /readyz}, {@code /metrics}, {@code /config}, {@code /status.json}, {@code /events} (Server-Sent
+ * Events, the status every 2 s), {@code /drain} and {@code /} (the status page). These need the bearer
+ * token only when {@code admin.readRequiresToken} is set. Mutating, always with
+ * {@code Authorization: Bearer TOKEN} from {@code admin.tokenFile}: {@code POST /reload}, {@code /drain},
+ * {@code /purge}, {@code /tenants/{name}/revoke}; without a token file they answer 403. Errors are
+ * {@code {"status":N,"reason":"..."}}.
  *
  * <p>It runs its own small Vert.x instance (one event loop) apart from the Netty data plane. Calls into
  * {@link AdminOps} run on Vert.x workers; mutating calls one at a time.
@@ -148,6 +149,8 @@ public final class AdminServer {
         router.get("/drain").handler(this::readGuard)
                 .handler(ctx -> read(ctx, ops::drainState, s -> json(ctx, 200, s)));
         router.get("/").handler(this::readGuard).handler(StatusPage::serve);
+        // browsers ask for an icon beside every page; the page has none, and a 404 shows as an error in the console
+        router.get("/favicon.ico").handler(ctx -> ctx.response().setStatusCode(204).end());
 
         router.post("/reload").handler(this::writeGuard).handler(this::reload);
         router.post("/drain").handler(this::writeGuard)
@@ -234,13 +237,19 @@ public final class AdminServer {
         });
     }
 
-    /** The status snapshot plus the request rates of the last minute; runs on a worker. */
+    /**
+     * The status snapshot plus the request rates of the last minute and the request totals since start;
+     * runs on a worker.
+     */
     private JsonObject status() {
         JsonObject status = gson.toJsonTree(ops.status()).getAsJsonObject();
         JsonObject recent = new JsonObject();
         recent.addProperty("windowSeconds", RATE_WINDOW.toSeconds());
         recent.add("tenants", gson.toJsonTree(rates.rates()));
         status.add("recent", recent);
+        JsonObject totals = new JsonObject();
+        totals.add("tenants", gson.toJsonTree(metrics.requestTotalsByTenant()));
+        status.add("totals", totals);
         return status;
     }
 

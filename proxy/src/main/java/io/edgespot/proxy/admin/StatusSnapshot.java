@@ -8,7 +8,7 @@ import java.util.TreeSet;
 
 /**
  * What the status page shows, as {@code GET /status.json} and the {@code /events} stream serve it
- * (the admin server adds the recent request rates it computes itself).
+ * (the admin server adds the recent request rates it computes itself, and the request totals since start).
  *
  * @param configGeneration the generation of the config in effect
  * @param drain            the drain state

@@ -291,7 +291,9 @@ final class AdminServerTest {
     }
 
     @Test
-    void statusJsonCombinesTheSnapshotAndRecentRates() throws Exception {
+    void statusJsonCombinesTheSnapshotRecentRatesAndTotals() throws Exception {
+        metrics.requestFinished("acme", "0", 200, 1_000_000);
+        metrics.requestFinished("acme", "1", 502, 1_000_000);
         JsonObject s = json(get(base + "/status.json"));
         assertThat(s.get("configGeneration").getAsLong()).isEqualTo(3);
         assertThat(s.getAsJsonArray("listeners").get(0).getAsJsonObject().get("address").getAsString())
@@ -301,6 +303,9 @@ final class AdminServerTest {
                 .isEqualTo("GET /api* [x-api-key]");
         assertThat(tenant.getAsJsonObject("cache").get("hitRatio").getAsDouble()).isEqualTo(0.75);
         assertThat(s.getAsJsonObject("recent").get("windowSeconds").getAsInt()).isEqualTo(60);
+        JsonObject totals = s.getAsJsonObject("totals").getAsJsonObject("tenants").getAsJsonObject("acme");
+        assertThat(totals.get("requests").getAsLong()).isEqualTo(2);
+        assertThat(totals.get("serverErrors").getAsLong()).isEqualTo(1);
         assertThat(s.toString()).doesNotContain("match-secret-value");
     }
 
@@ -334,6 +339,7 @@ final class AdminServerTest {
                 "new EventSource('events')", "status.json", "textContent");
         assertThat(Pattern.compile("(src|href)\\s*=\\s*[\"']?\\s*(https?:)?//").matcher(r.body()).find()).isFalse();
         assertThat(r.body()).doesNotContain("innerHTML", "http://", "https://");
+        assertThat(get(base + "/favicon.ico").statusCode()).as("the icon browsers ask for").isEqualTo(204);
     }
 
     @Test
