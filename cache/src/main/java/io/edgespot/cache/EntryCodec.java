@@ -1,8 +1,6 @@
 package io.edgespot.cache;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -83,13 +82,17 @@ final class EntryCodec {
     static Head openHead(EntrySealer sealer, byte[] fullKey, StoredVariant variant)
             throws GeneralSecurityException {
         byte[] plain = sealer.open(variant.sealedHead(), headAd(fullKey, variant.sealedSegments().isEmpty()));
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(plain))) {
-            int count = in.readInt();
+        try {
+            ByteBuffer in = ByteBuffer.wrap(plain);
+            if (in.remaining() < Integer.BYTES) {
+                throw new IOException("truncated head");
+            }
+            int count = in.getInt();
             HttpFields.Builder headers = HttpFields.builder();
             for (int i = 0; i < count; i++) {
                 headers.add(PrimaryKey.readString(in), PrimaryKey.readString(in));
             }
-            return new Head(headers.build(), in.readAllBytes());
+            return new Head(headers.build(), Arrays.copyOfRange(plain, in.position(), plain.length));
         } catch (IOException e) {
             throw new GeneralSecurityException("malformed head", e);
         }

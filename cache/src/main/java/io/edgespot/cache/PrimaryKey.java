@@ -1,11 +1,10 @@
 package io.edgespot.cache;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -110,7 +109,7 @@ record PrimaryKey(String tenant, String scheme, String host, String pathAndQuery
 
     /** Decodes {@link #encode()} output. */
     static PrimaryKey decode(byte[] encoded) throws IOException {
-        DataInputStream in = new DataInputStream(new ByteArrayInputStream(encoded));
+        ByteBuffer in = ByteBuffer.wrap(encoded);
         if (!VERSION.equals(readString(in))) {
             throw new IOException("unknown key version");
         }
@@ -123,12 +122,18 @@ record PrimaryKey(String tenant, String scheme, String host, String pathAndQuery
         out.write(utf8);
     }
 
-    static String readString(DataInputStream in) throws IOException {
-        int length = in.readInt();
-        if (length < 0 || length > in.available()) {
+    /** Reads a string {@link #writeString written} at the buffer's position, and moves past it. */
+    static String readString(ByteBuffer in) throws IOException {
+        if (in.remaining() < Integer.BYTES) {
+            throw new IOException("truncated length");
+        }
+        int length = in.getInt();
+        if (length < 0 || length > in.remaining()) {
             throw new IOException("bad length");
         }
-        return new String(in.readNBytes(length), StandardCharsets.UTF_8);
+        String s = new String(in.array(), in.arrayOffset() + in.position(), length, StandardCharsets.UTF_8);
+        in.position(in.position() + length);
+        return s;
     }
 
     @Override
