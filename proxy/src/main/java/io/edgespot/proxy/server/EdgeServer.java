@@ -6,6 +6,7 @@ import io.edgespot.proxy.admin.AccessLog;
 import io.edgespot.proxy.config.EdgeConfig;
 import io.edgespot.proxy.config.EdgeConfig.Listener;
 import io.edgespot.proxy.metrics.EdgeMetrics;
+import io.edgespot.proxy.upstream.Connector;
 import io.edgespot.proxy.upstream.HealthChecker;
 import io.edgespot.proxy.upstream.UpstreamPool;
 import io.netty.bootstrap.ServerBootstrap;
@@ -15,6 +16,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.resolver.AddressResolverGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.net.BindException;
@@ -46,6 +48,8 @@ public final class EdgeServer implements AutoCloseable {
     private final EventLoopGroup workerGroup;
     private final ProxyContext px;
     private final HealthChecker health;
+    /** Resolves upstream hostnames without blocking an event loop; closed with the server. */
+    private final AddressResolverGroup<InetSocketAddress> resolver;
     private final AtomicInteger connections = new AtomicInteger();
     private final Map<String, Channel> bound = new LinkedHashMap<>();
     private final ChannelGroup downstream;
@@ -67,11 +71,13 @@ public final class EdgeServer implements AutoCloseable {
         if (cache != null) {
             CacheTenants.apply(cache, config);
         }
-        this.px = new ProxyContext(runtime, metrics, transport, cache, accessLog);
+        this.resolver = transport.newResolverGroup();
+        Connector connector = new Connector(transport.socketChannel(), resolver);
+        this.px = new ProxyContext(runtime, metrics, connector, cache, accessLog);
         this.bossGroup = transport.newGroup(1, "edgespot-accept");
         this.workerGroup = transport.newGroup(config.server().eventLoops(), "edgespot-io");
         this.downstream = new DefaultChannelGroup("downstream", GlobalEventExecutor.INSTANCE);
-        this.health = new HealthChecker(workerGroup.next(), transport.socketChannel(), metrics);
+        this.health = new HealthChecker(workerGroup.next(), connector, metrics);
         metrics.setConfigGeneration(runtime.generation());
     }
 
@@ -239,5 +245,6 @@ public final class EdgeServer implements AutoCloseable {
         }
         workerGroup.shutdownGracefully(0, grace.toMillis(), TimeUnit.MILLISECONDS).awaitUninterruptibly();
         bossGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+        resolver.close();
     }
 }

@@ -3,6 +3,7 @@ package io.edgespot.proxy.server;
 import io.edgespot.cache.HttpCache;
 import io.edgespot.proxy.admin.AccessLog;
 import io.edgespot.proxy.metrics.EdgeMetrics;
+import io.edgespot.proxy.upstream.Connector;
 import io.edgespot.proxy.upstream.UpstreamPool;
 import io.netty.channel.EventLoop;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,7 +17,7 @@ final class ProxyContext {
 
     private final AtomicReference<EdgeRuntime> runtime;
     private final EdgeMetrics metrics;
-    private final Transport transport;
+    private final Connector connector;
     private final ConcurrentHashMap<EventLoop, UpstreamPool> pools = new ConcurrentHashMap<>();
     private final HttpCache cache;
     private final WebSocketCaps webSockets = new WebSocketCaps();
@@ -24,11 +25,11 @@ final class ProxyContext {
 
     private final AccessLog accessLog;
 
-    ProxyContext(EdgeRuntime initial, EdgeMetrics metrics, Transport transport, HttpCache cache,
+    ProxyContext(EdgeRuntime initial, EdgeMetrics metrics, Connector connector, HttpCache cache,
                  AccessLog accessLog) {
         this.runtime = new AtomicReference<>(initial);
         this.metrics = metrics;
-        this.transport = transport;
+        this.connector = connector;
         this.cache = cache;
         this.accessLog = accessLog;
     }
@@ -59,7 +60,7 @@ final class ProxyContext {
     UpstreamPool pool(EventLoop loop) {
         UpstreamPool p = pools.get(loop);
         return p != null ? p : pools.computeIfAbsent(loop,
-                l -> new UpstreamPool(l, transport.socketChannel(), metrics, this::forEachOther));
+                l -> new UpstreamPool(l, connector, metrics, this::forEachOther));
     }
 
     private void forEachOther(UpstreamPool self, java.util.function.Consumer<UpstreamPool> action) {

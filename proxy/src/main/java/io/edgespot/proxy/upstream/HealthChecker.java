@@ -10,7 +10,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -38,14 +37,14 @@ import java.util.concurrent.TimeUnit;
 public final class HealthChecker {
 
     private final EventLoop loop;
-    private final Class<? extends SocketChannel> channelClass;
+    private final Connector connector;
     private final EdgeMetrics metrics;
     private final Map<ClusterState, ScheduledFuture<?>> tasks = new IdentityHashMap<>();
     private final Map<EndpointState, int[]> streaks = new IdentityHashMap<>();
 
-    public HealthChecker(EventLoop loop, Class<? extends SocketChannel> channelClass, EdgeMetrics metrics) {
+    public HealthChecker(EventLoop loop, Connector connector, EdgeMetrics metrics) {
         this.loop = loop;
-        this.channelClass = channelClass;
+        this.connector = connector;
         this.metrics = metrics;
     }
 
@@ -118,7 +117,7 @@ public final class HealthChecker {
         SslContext ssl = c.sslContext();
         String name = c.config().tls().flatMap(t -> t.sni()).orElse(ep.host());
         int timeoutMillis = (int) Math.max(1, hc.timeout().toMillis());
-        Bootstrap b = new Bootstrap().group(loop).channel(channelClass)
+        Bootstrap b = connector.bootstrap(loop)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeoutMillis)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override

@@ -9,7 +9,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
@@ -52,7 +51,7 @@ public final class UpstreamPool {
     }
 
     private final EventLoop loop;
-    private final Class<? extends SocketChannel> channelClass;
+    private final Connector connector;
     private final EdgeMetrics metrics;
     private final Map<EndpointState, ArrayDeque<UpstreamConnection>> idle = new HashMap<>();
     private final Map<ClusterState, ArrayDeque<Waiter>> waiters = new HashMap<>();
@@ -60,10 +59,9 @@ public final class UpstreamPool {
     private ScheduledFuture<?> sweeper;
     private static final long SWEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
-    public UpstreamPool(EventLoop loop, Class<? extends SocketChannel> channelClass, EdgeMetrics metrics,
-                        Neighbours neighbours) {
+    public UpstreamPool(EventLoop loop, Connector connector, EdgeMetrics metrics, Neighbours neighbours) {
         this.loop = loop;
-        this.channelClass = channelClass;
+        this.connector = connector;
         this.metrics = metrics;
         this.neighbours = neighbours;
     }
@@ -237,7 +235,7 @@ public final class UpstreamPool {
         SslContext ssl = cluster.sslContext();
         String tlsName = config.tls().flatMap(t -> t.sni()).orElse(ep.host());
         int connectMillis = (int) Math.max(1, config.connectTimeout().toMillis());
-        Bootstrap b = new Bootstrap().group(loop).channel(channelClass)
+        Bootstrap b = connector.bootstrap(loop)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectMillis)
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.TCP_NODELAY, true)

@@ -290,6 +290,26 @@ final class UpstreamIT {
     // ---------------------------------------------------------------- balancers
 
     @Test
+    void hostnameEndpointsAreResolvedCheckedAndVerifiedByName() throws Exception {
+        // "localhost" comes from the hosts file through the non-blocking resolver: no query leaves the machine.
+        TestOrigin plain = origin("plain-by-name");
+        TestOrigin tls = httpsOrigin("tls-by-name", pki.server("by-name", "localhost"), false);
+        start("""
+                plain: { endpoints: [ "localhost:%d" ], healthCheck: { interval: 100ms, timeout: 500ms } }
+                tls: { endpoints: [ "localhost:%d" ], tls: { ca: ca.crt } }
+                """.formatted(plain.port(), tls.port()), """
+                - { match: { pathPrefix: /tls }, to: tls }
+                - { to: plain }
+                """);
+        await("the hostname endpoint checked healthy", Duration.ofSeconds(5),
+                () -> plain.count("/healthz") >= 1 && edge.metric("edgespot_cluster_endpoints_healthy",
+                        "tenant=\"acme\"", "cluster=\"plain\"") == 1);
+        assertThat(get("/by-name").body()).isEqualTo("origin plain-by-name /by-name\n");
+        // the certificate is verified against the endpoint's hostname, the default TLS name
+        assertThat(get("/tls/by-name").body()).isEqualTo("origin tls-by-name /tls/by-name\n");
+    }
+
+    @Test
     void roundRobinSpreadsEvenly() throws Exception {
         TestOrigin a = origin("a");
         TestOrigin b = origin("b");

@@ -1,0 +1,30 @@
+package io.edgespot.proxy.upstream;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.resolver.AddressResolverGroup;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+
+/**
+ * How upstream connections are opened: the socket channel class of the transport, and a non-blocking resolver
+ * for endpoints given by hostname, so a slow or failing DNS server delays only the connections that need it and
+ * never stalls an event loop.
+ *
+ * @param channelClass the socket channel class (epoll or NIO)
+ * @param resolver     resolves endpoint hostnames on the connecting event loop; IP literals need no lookup
+ */
+public record Connector(Class<? extends SocketChannel> channelClass,
+                        AddressResolverGroup<InetSocketAddress> resolver) {
+
+    public Connector {
+        Objects.requireNonNull(channelClass, "channelClass");
+        Objects.requireNonNull(resolver, "resolver");
+    }
+
+    /** A bootstrap for a connection from {@code loop}. */
+    Bootstrap bootstrap(EventLoop loop) {
+        return new Bootstrap().group(loop).channel(channelClass).resolver(resolver);
+    }
+}
