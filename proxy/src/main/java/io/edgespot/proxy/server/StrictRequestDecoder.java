@@ -2,6 +2,7 @@ package io.edgespot.proxy.server;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpMessage;
@@ -52,7 +53,10 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
                 .setMaxInitialLineLength(maxInitialLine)
                 .setMaxHeaderSize(maxHeaderBytes)
                 .setMaxChunkSize(16 * 1024)
-                .setValidateHeaders(true)
+                // The framing scanner has already checked every field name as a token and every value's bytes
+                // (the checks Netty's validating headers repeat per name and value), before Netty sees the head.
+                .setHeadersFactory(DefaultHttpHeadersFactory.headersFactory().withValidation(false))
+                .setTrailersFactory(DefaultHttpHeadersFactory.trailersFactory().withValidation(false))
                 .setAllowDuplicateContentLengths(false)
                 .setStrictLineParsing(true)
                 .setUseRfc9112TransferEncoding(true)
