@@ -443,9 +443,6 @@ public final class ConfigLoader {
                 }
             });
             boolean http2 = n.bool("http2", false);
-            if (http2 && tls.isEmpty()) {
-                n.get("http2").ifPresent(x -> x.error("HTTP/2 upstream needs 'tls' (it is negotiated with ALPN)"));
-            }
             Optional<String> source = n.optString("sourceAddress");
             source.ifPresent(s -> n.get("sourceAddress").ifPresent(x -> x.convert(v -> {
                 if (!isIpLiteral(v)) {
@@ -559,6 +556,10 @@ public final class ConfigLoader {
                     ? Optional.of(n.integer("webSocketMax", 0, 0, 10_000_000)) : Optional.empty();
             if (wsMax.isPresent() && !webSocket) {
                 n.get("webSocketMax").ifPresent(x -> x.error("only applies with 'webSocket: true'"));
+            }
+            if (webSocket && clusters.containsKey(to) && clusters.get(to).http2()) {
+                n.get("webSocket").ifPresent(x -> x.error("cluster '" + to
+                        + "' is HTTP/2 upstream; WebSockets are proxied over HTTP/1.1 upstream connections"));
             }
             Route r = new Route(index, match, to, n.bool("cache", true), webSocket, wsMax, timeouts, retry, add,
                     remove, strip, rewrite, n.size("maxBodyBytes", limits.maxRequestBodyBytes(), 0));

@@ -90,7 +90,7 @@ record EdgeRuntime(EdgeConfig config, long generation, HostMap<TenantRuntime> ho
             return null;
         }
         ClusterTls t = c.tls().get();
-        ClientTls.Builder b = ClientTls.builder();
+        ClientTls.Builder b = ClientTls.builder().http2(c.http2());
         t.ca().ifPresent(b::trustedCaFile);
         if (t.clientCert().isPresent() && t.clientKey().isPresent()) {
             b.clientCertificate(t.clientCert().get(), t.clientKey().get());

@@ -6,6 +6,7 @@ import io.edgespot.proxy.metrics.EdgeMetrics;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -18,7 +19,11 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -115,8 +120,10 @@ public final class HealthChecker {
         Promise<Boolean> result = loop.newPromise();
         Endpoint ep = e.endpoint();
         SslContext ssl = c.sslContext();
+        boolean wantH2 = c.config().http2();
         String name = c.config().tls().flatMap(t -> t.sni()).orElse(ep.host());
         int timeoutMillis = (int) Math.max(1, hc.timeout().toMillis());
+        ProbeHandler answer = new ProbeHandler(result);
         Bootstrap b = connector.bootstrap(loop)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeoutMillis)
                 .handler(new ChannelInitializer<Channel>() {
@@ -125,27 +132,9 @@ public final class HealthChecker {
                         if (ssl != null) {
                             ch.pipeline().addLast(ssl.newHandler(ch.alloc(), name, ep.port()));
                         }
-                        ch.pipeline().addLast(new HttpClientCodec());
-                        ch.pipeline().addLast(new SimpleChannelInboundHandler<HttpObject>() {
-                            @Override
-                            protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
-                                if (msg instanceof HttpResponse r) {
-                                    result.trySuccess(r.status().code() / 100 == 2);
-                                    ctx.close();
-                                }
-                            }
-
-                            @Override
-                            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                                result.trySuccess(false);
-                                ctx.close();
-                            }
-
-                            @Override
-                            public void channelInactive(ChannelHandlerContext ctx) {
-                                result.trySuccess(false);
-                            }
-                        });
+                        if (!wantH2) {
+                            ch.pipeline().addLast(new HttpClientCodec(), answer);
+                        }
                     }
                 });
         c.config().sourceAddress().ifPresent(a -> b.localAddress(a, 0));
@@ -160,7 +149,40 @@ public final class HealthChecker {
             req.headers().set(HttpHeaderNames.HOST, name)
                     .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
                     .set(HttpHeaderNames.USER_AGENT, "edgespot-health");
-            ch.writeAndFlush(req);
+            if (!wantH2) {
+                ch.writeAndFlush(req);
+                return;
+            }
+            // An HTTP/2 cluster checks over the protocol its exchanges would use: h2 by prior knowledge on plain
+            // TCP, else what ALPN chose.
+            SslHandler tls = ch.pipeline().get(SslHandler.class);
+            Future<Channel> handshake = tls == null ? loop.newSucceededFuture(ch) : tls.handshakeFuture();
+            handshake.addListener(h -> {
+                if (!h.isSuccess()) {
+                    result.trySuccess(false);
+                    ch.close();
+                } else if (tls != null && !ApplicationProtocolNames.HTTP_2.equals(tls.applicationProtocol())) {
+                    ch.pipeline().addLast(new HttpClientCodec(), answer);
+                    ch.writeAndFlush(req);
+                } else {
+                    H2Connection.installOn(ch.pipeline(), H2Connection.newCodec(), new ChannelInboundHandlerAdapter() {
+                        @Override
+                        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                            ReferenceCountUtil.release(msg);
+                        }
+                    });
+                    H2Connection.openStream(ch, answer).addListener(s -> {
+                        if (s.isSuccess()) {
+                            ((Channel) s.getNow()).writeAndFlush(req);
+                            ((Channel) s.getNow()).read();
+                        } else {
+                            result.trySuccess(false);
+                            ch.close();
+                        }
+                    });
+                    result.addListener(done -> ch.close());
+                }
+            });
         });
         ScheduledFuture<?> timeout = loop.schedule(() -> {
             result.trySuccess(false);
@@ -168,5 +190,33 @@ public final class HealthChecker {
         }, timeoutMillis, TimeUnit.MILLISECONDS);
         result.addListener(f -> timeout.cancel(false));
         return result;
+    }
+
+    /** Reads the probe's answer: any 2xx passes; an error, a close or anything else fails. */
+    private static final class ProbeHandler extends SimpleChannelInboundHandler<HttpObject> {
+        private final Promise<Boolean> result;
+
+        ProbeHandler(Promise<Boolean> result) {
+            this.result = result;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
+            if (msg instanceof HttpResponse r) {
+                result.trySuccess(r.status().code() / 100 == 2);
+                ctx.close();
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            result.trySuccess(false);
+            ctx.close();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            result.trySuccess(false);
+        }
     }
 }

@@ -3,10 +3,15 @@ package io.edgespot.proxy.upstream;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http2.HttpConversionUtil;
+import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
 
 /**
- * One pooled HTTP/1.1 connection to an endpoint, and the last handler of its pipeline.
+ * One pooled HTTP/1.1 connection to an endpoint, or one stream of an {@link H2Connection}; the last handler of
+ * its pipeline. A stream is never reused: releasing it closes it (with RST_STREAM if its exchange had not ended).
  *
  * <p>Reads are manual (auto-read off): the exchange that holds the connection asks for each read, so a slow
  * downstream client slows the upstream down instead of filling memory. While idle in the pool a read stays
@@ -30,9 +35,14 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
         void onUpstreamClosed(Throwable cause);
     }
 
+    private static final HttpConversionUtil.ExtensionHeaderNames[] HTTP2_EXTENSION_HEADERS =
+            HttpConversionUtil.ExtensionHeaderNames.values();
+
     private final UpstreamPool pool;
     private final ClusterState cluster;
     private final EndpointState endpoint;
+    /** The HTTP/2 connection this is a stream of, or null for an HTTP/1.1 connection. */
+    private final H2Connection parent;
     private Channel channel;
     private Listener listener;
     private boolean counted;
@@ -42,9 +52,14 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     long idleSince;
 
     UpstreamConnection(UpstreamPool pool, ClusterState cluster, EndpointState endpoint) {
+        this(pool, cluster, endpoint, null);
+    }
+
+    UpstreamConnection(UpstreamPool pool, ClusterState cluster, EndpointState endpoint, H2Connection parent) {
         this.pool = pool;
         this.cluster = cluster;
         this.endpoint = endpoint;
+        this.parent = parent;
     }
 
     public Channel channel() {
@@ -74,7 +89,7 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
             listener = null;
             endpoint.requestFinished();
         }
-        if (reusable && channel.isActive()) {
+        if (reusable && parent == null && channel.isActive()) {
             pool.offer(this);
         } else {
             channel.close();
@@ -103,6 +118,19 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof Http2ResetFrame reset) {
+            // The origin reset this stream: the exchange ends as if the connection had closed under it.
+            long code = reset.errorCode();
+            ReferenceCountUtil.release(msg);
+            closed(new IOException("upstream reset the stream (HTTP/2 error " + code + ")"));
+            ctx.close();
+            return;
+        }
+        if (parent != null && msg instanceof HttpResponse response) {
+            for (HttpConversionUtil.ExtensionHeaderNames x : HTTP2_EXTENSION_HEADERS) {
+                response.headers().remove(x.text()); // added by the conversion to HTTP/1 objects, not the origin
+            }
+        }
         if (listener != null) {
             listener.onUpstreamMessage(msg);
         } else {
@@ -147,11 +175,15 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         closed = true;
-        pool.removeIdle(this);
-        if (counted) {
-            pool.metrics().upstreamConnectionClosed(cluster.tenant(), cluster.name());
+        if (parent != null) {
+            parent.streamClosed();
+        } else {
+            pool.removeIdle(this);
+            if (counted) {
+                pool.metrics().upstreamConnectionClosed(cluster.tenant(), cluster.name());
+            }
+            cluster.releaseConnection();
         }
-        cluster.releaseConnection();
         if (tunneled) {
             endpoint.requestFinished();
         }
@@ -161,6 +193,8 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
             endpoint.requestFinished();
             l.onUpstreamClosed(cause);
         }
-        pool.connectionClosed(cluster);
+        if (parent == null) {
+            pool.connectionClosed(cluster);
+        }
     }
 }

@@ -10,6 +10,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Future;
@@ -54,6 +55,8 @@ public final class UpstreamPool {
     private final Connector connector;
     private final EdgeMetrics metrics;
     private final Map<EndpointState, ArrayDeque<UpstreamConnection>> idle = new HashMap<>();
+    /** HTTP/2 connections per endpoint, busy or not: each serves many exchanges at once. */
+    private final Map<EndpointState, ArrayDeque<H2Connection>> http2 = new HashMap<>();
     private final Map<ClusterState, ArrayDeque<Waiter>> waiters = new HashMap<>();
     private final Neighbours neighbours;
     private ScheduledFuture<?> sweeper;
@@ -82,6 +85,14 @@ public final class UpstreamPool {
      * <p>Must be called on this pool's event loop.
      */
     public Future<UpstreamConnection> acquire(ClusterState cluster, EndpointState endpoint) {
+        ArrayDeque<H2Connection> shared = http2.get(endpoint);
+        if (shared != null) {
+            for (H2Connection h : shared) {
+                if (h.canOpen()) {
+                    return h.newStream();
+                }
+            }
+        }
         ArrayDeque<UpstreamConnection> q = idle.get(endpoint);
         if (q != null) {
             UpstreamConnection c;
@@ -124,13 +135,11 @@ public final class UpstreamPool {
         }
         c.idleSince = System.nanoTime();
         idle.computeIfAbsent(c.endpoint(), k -> new ArrayDeque<>()).addLast(c);
+        scheduleSweep();
         // Keep a read armed while idle. Offered from inside the read of the response's end, this leaves the
         // socket's read interest registered (no epoll_ctl pair per request), and the next exchange's read is a
         // no-op; anything but a close arriving on an idle connection closes it (UpstreamConnection.channelRead).
         c.channel().read();
-        if (sweeper == null) {
-            sweeper = loop.schedule(this::sweep, SWEEP_NANOS, TimeUnit.NANOSECONDS);
-        }
     }
 
     /**
@@ -152,8 +161,57 @@ public final class UpstreamPool {
             }
             any |= !q.isEmpty();
         }
+        for (ArrayDeque<H2Connection> q : http2.values()) {
+            for (H2Connection h : q.toArray(new H2Connection[0])) {
+                if (h.activeStreams() == 0) {
+                    if (now - h.idleSince >= h.cluster().config().idleTimeout().toNanos()) {
+                        h.channel().close();
+                    } else {
+                        any = true;
+                    }
+                }
+            }
+        }
         if (any) {
             sweeper = loop.schedule(this::sweep, SWEEP_NANOS, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    void removeH2(H2Connection h) {
+        ArrayDeque<H2Connection> q = http2.get(h.endpoint());
+        if (q != null) {
+            q.remove(h);
+        }
+    }
+
+    /**
+     * A stream of {@code h} closed: a waiter of its cluster gets a stream there, and an idle connection is swept
+     * after its cluster's idle timeout.
+     */
+    void streamFreed(H2Connection h) {
+        if (h.canOpen()) {
+            Waiter w = pollWaiter(h.cluster());
+            if (w != null) {
+                h.newStream().addListener(f -> complete(w, f));
+                return;
+            }
+        }
+        if (h.activeStreams() == 0) {
+            scheduleSweep();
+        }
+    }
+
+    private void scheduleSweep() {
+        if (sweeper == null) {
+            sweeper = loop.schedule(this::sweep, SWEEP_NANOS, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private static void complete(Waiter w, Future<?> f) {
+        if (f.isSuccess()) {
+            w.promise().setSuccess((UpstreamConnection) f.getNow());
+        } else {
+            w.promise().setFailure(f.cause());
         }
     }
 
@@ -187,13 +245,7 @@ public final class UpstreamPool {
         }
         Waiter w = pollWaiter(cluster);
         EndpointState e = cluster.pick(io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE, null);
-        connect(cluster, e).addListener(f -> {
-            if (f.isSuccess()) {
-                w.promise().setSuccess((UpstreamConnection) f.getNow());
-            } else {
-                w.promise().setFailure(f.cause());
-            }
-        });
+        connect(cluster, e).addListener(f -> complete(w, f));
     }
 
     private Waiter pollWaiter(ClusterState cluster) {
@@ -215,16 +267,60 @@ public final class UpstreamPool {
                 c.channel().close();
                 return;
             }
+            ArrayDeque<H2Connection> shared = http2.get(e);
+            if (shared != null) {
+                for (H2Connection h : shared) {
+                    if (h.activeStreams() == 0) {
+                        h.channel().close();
+                        return;
+                    }
+                }
+            }
         }
     }
 
-    /** Closes every idle connection, for shutdown and drain. */
+    /** Closes every idle connection, and every HTTP/2 connection without a stream, for shutdown and drain. */
     public void closeIdle() {
         for (ArrayDeque<UpstreamConnection> q : idle.values()) {
             for (UpstreamConnection c : q.toArray(new UpstreamConnection[0])) {
                 c.channel().close();
             }
         }
+        for (ArrayDeque<H2Connection> q : http2.values()) {
+            for (H2Connection h : q.toArray(new H2Connection[0])) {
+                if (h.activeStreams() == 0) {
+                    h.channel().close();
+                }
+            }
+        }
+    }
+
+    private static void addHttp1(Channel ch, UpstreamConnection conn) {
+        ch.pipeline().addLast("http", new HttpClientCodec(8192, 64 * 1024, 16 * 1024, true));
+        ch.pipeline().addLast("upstream", conn);
+    }
+
+    /**
+     * A new connection is ready: over HTTP/1.1 it is the exchange's own; over HTTP/2 it joins the shared ones and
+     * the exchange gets its first stream.
+     */
+    private void established(ClusterState cluster, EndpointState endpoint, Channel ch, UpstreamConnection conn,
+                             boolean h2, Promise<UpstreamConnection> promise) {
+        if (!h2) {
+            conn.established();
+            promise.trySuccess(conn);
+            return;
+        }
+        H2Connection h = H2Connection.install(this, cluster, endpoint, ch);
+        h.established();
+        http2.computeIfAbsent(endpoint, k -> new ArrayDeque<>()).add(h);
+        h.newStream().addListener(f -> {
+            if (f.isSuccess()) {
+                promise.trySuccess((UpstreamConnection) f.getNow());
+            } else {
+                promise.tryFailure(f.cause());
+            }
+        });
     }
 
     private Future<UpstreamConnection> connect(ClusterState cluster, EndpointState endpoint) {
@@ -235,6 +331,7 @@ public final class UpstreamPool {
         SslContext ssl = cluster.sslContext();
         String tlsName = config.tls().flatMap(t -> t.sni()).orElse(ep.host());
         int connectMillis = (int) Math.max(1, config.connectTimeout().toMillis());
+        boolean wantH2 = config.http2();
         Bootstrap b = connector.bootstrap(loop)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectMillis)
                 .option(ChannelOption.AUTO_READ, false)
@@ -247,8 +344,9 @@ public final class UpstreamPool {
                             h.setHandshakeTimeoutMillis(connectMillis);
                             ch.pipeline().addLast("tls", h);
                         }
-                        ch.pipeline().addLast("http", new HttpClientCodec(8192, 64 * 1024, 16 * 1024, true));
-                        ch.pipeline().addLast("upstream", conn);
+                        if (!wantH2) {
+                            addHttp1(ch, conn); // an HTTP/2 cluster chooses its protocol once connected
+                        }
                     }
                 });
         config.sourceAddress().ifPresent(a -> b.localAddress(new InetSocketAddress(a, 0)));
@@ -267,15 +365,18 @@ public final class UpstreamPool {
             Channel ch = cf.channel();
             SslHandler tls = ch.pipeline().get(SslHandler.class);
             if (tls == null) {
-                conn.established();
-                promise.trySuccess(conn);
+                established(cluster, endpoint, ch, conn, wantH2, promise); // HTTP/2 by prior knowledge
                 return;
             }
             ch.read(); // the handshake needs reads while auto-read is off
             tls.handshakeFuture().addListener(h -> {
                 if (h.isSuccess()) {
-                    conn.established();
-                    promise.trySuccess(conn);
+                    // ALPN: an HTTP/2 cluster offers h2 and http/1.1, and speaks what the origin chose
+                    boolean h2 = wantH2 && ApplicationProtocolNames.HTTP_2.equals(tls.applicationProtocol());
+                    if (wantH2 && !h2) {
+                        addHttp1(ch, conn);
+                    }
+                    established(cluster, endpoint, ch, conn, h2, promise);
                 } else {
                     cluster.onFailure(endpoint);
                     metrics.upstreamError(cluster.tenant(), cluster.name(), "tls");

@@ -80,6 +80,12 @@ final class ConfigLoaderTest {
                         "edge.yaml:11: limits.headerTimeout: not a duration: '10 seconds'"),
                 Arguments.of("port out of range", VALID.replace("127.0.0.1:8443", "127.0.0.1:99999"),
                         "edge.yaml:2: listeners[0].address: port must be between 0 and 65535, got 99999"),
+                Arguments.of("WebSocket route to an HTTP/2 cluster", VALID
+                                .replace("app: { endpoints: [ \"127.0.0.1:8080\" ] }",
+                                        "app: { endpoints: [ \"127.0.0.1:8080\" ], http2: true }")
+                                .replace("- { to: app }", "- { to: app, webSocket: true }"),
+                        "edge.yaml:10: tenants[0].routes[1].webSocket: cluster 'app' is HTTP/2 upstream; WebSockets"
+                                + " are proxied over HTTP/1.1 upstream connections"),
                 Arguments.of("tickets on a plain listener", VALID.replace("tls: false", "tls: false, sessionTickets: false"),
                         "edge.yaml:2: listeners[0].sessionTickets: 'sessionTickets' applies to TLS listeners only"),
                 Arguments.of("wrong type", VALID.replace("tls: false", "tls: maybe"),
