@@ -63,7 +63,7 @@ final class WebSocketTunnel {
     /**
      * Turns both pipelines into a relay. Call right after the 101 response was written downstream.
      *
-     * @param clientHandlers the names of the downstream HTTP handlers to remove
+     * @param clientHandlers the names of the downstream HTTP handlers to remove, in order
      */
     static WebSocketTunnel open(Channel client, Channel upstream, String tenant, EdgeMetrics metrics,
                                 WebSocketCaps.Lease lease, Duration idle, int maxFrameBytes, String... clientHandlers) {
