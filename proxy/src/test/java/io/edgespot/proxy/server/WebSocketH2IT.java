@@ -19,7 +19,6 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -27,6 +26,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -66,23 +66,7 @@ final class WebSocketH2IT {
     }
 
     private void startEdge(String limits, String webSockets, int upstreamPort) throws Exception {
-        edge = new EdgeFixture(dir, """
-                server: { eventLoops: 2, shutdownGrace: 1s, drainWindow: 3s }
-                listeners:
-                  - { name: tls, address: "127.0.0.1:0", tls: true, http2: true }
-                admin: { enabled: false }
-                limits: { %s }
-                tenants:
-                  - name: acme
-                    hosts: [ "localhost" ]
-                    certificate: { cert: acme.crt, key: acme.key }
-                    webSockets: { %s }
-                    clusters:
-                      origin: { endpoints: [ "127.0.0.1:%d" ] }
-                    routes:
-                      - { match: { pathPrefix: /ws/ }, to: origin, webSocket: true }
-                      - { match: { pathPrefix: /plain/ }, to: origin }
-                """.formatted(limits, webSockets, upstreamPort));
+        edge = new EdgeFixture(dir, WebSocketIT.edgeYaml(limits, webSockets, upstreamPort, true));
     }
 
     private H2WebSocketClient client() throws Exception {
@@ -272,6 +256,36 @@ final class WebSocketH2IT {
     }
 
     @Test
+    void clientThatOutrunsTheOriginIsHeldByFlowControl() throws Exception {
+        try (RawWsOrigin raw = new RawWsOrigin("")) {
+            raw.stallAfterHandshake = true; // never reads: its socket buffers fill, then the proxy's
+            startEdge("maxWebSockets: 100", "max: 10", raw.port());
+            H2WebSocketClient.Ws ws = client().open(authority(), "/ws/x");
+            assertThat(ws.status()).isEqualTo("200");
+            // the client writes on its event loop whenever its stream is writable, as a well-behaved sender does
+            byte[] chunk = new byte[64 * 1024];
+            java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+            long limit = 64L << 20;
+            ScheduledFuture<?> writer = ws.stream.eventLoop().scheduleWithFixedDelay(() -> {
+                while (ws.stream.isWritable() && sent.get() < limit) {
+                    ws.stream.write(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(chunk)));
+                    sent.addAndGet(chunk.length);
+                }
+                ws.stream.flush();
+            }, 0, 20, TimeUnit.MILLISECONDS);
+            long last = -1;
+            for (int i = 0; i < 30 && sent.get() != last && sent.get() < limit; i++) {
+                last = sent.get();
+                Thread.sleep(500);
+            }
+            writer.cancel(false);
+            // what the origin's socket buffers, the proxy's watermarks and one stream window hold, not all of it
+            assertThat(sent.get()).isPositive().isLessThan(32L << 20);
+            assertThat(ws.stream.isWritable()).isFalse();
+        }
+    }
+
+    @Test
     void clientResetClosesTheUpstream() throws Exception {
         try (RawWsOrigin raw = new RawWsOrigin("")) {
             startEdge("maxWebSockets: 100", "max: 10", raw.port());
@@ -320,6 +334,7 @@ final class WebSocketH2IT {
         final CompletableFuture<String> head = new CompletableFuture<>();
         final CompletableFuture<Boolean> eof = new CompletableFuture<>();
         volatile boolean resetAfterHandshake;
+        volatile boolean stallAfterHandshake;
         private volatile long bytes;
         private final Thread thread;
 
@@ -337,25 +352,22 @@ final class WebSocketH2IT {
             try (Socket s = server.accept()) {
                 s.setSoTimeout(10_000);
                 InputStream in = s.getInputStream();
-                StringBuilder sb = new StringBuilder();
-                while (!sb.toString().endsWith("\r\n\r\n")) {
-                    int b = in.read();
-                    if (b < 0) {
-                        break;
-                    }
-                    sb.append((char) b);
-                }
-                head.complete(sb.toString());
-                String key = sb.toString().lines().filter(l -> l.toLowerCase().startsWith("sec-websocket-key:"))
+                String request = WebSocketIT.readHead(in);
+                head.complete(request);
+                String key = request.lines().filter(l -> l.toLowerCase().startsWith("sec-websocket-key:"))
                         .findFirst().orElseThrow().substring(18).trim();
                 s.getOutputStream().write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
-                        + "Connection: Upgrade\r\nSec-WebSocket-Accept: " + accept(key) + "\r\n" + extra + "\r\n")
+                        + "Connection: Upgrade\r\nSec-WebSocket-Accept: " + WebSocketIT.accept(key) + "\r\n" + extra
+                        + "\r\n")
                         .getBytes(StandardCharsets.US_ASCII));
                 s.getOutputStream().flush();
                 if (resetAfterHandshake) {
                     Thread.sleep(300);
                     s.setSoLinger(true, 0); // a reset, no close frame
                     return;
+                }
+                while (stallAfterHandshake && !server.isClosed()) {
+                    Thread.sleep(50);
                 }
                 byte[] buf = new byte[4096];
                 int n;
@@ -382,12 +394,6 @@ final class WebSocketH2IT {
         public void close() throws Exception {
             server.close();
             thread.join(5000);
-        }
-
-        private static String accept(String key) throws Exception {
-            byte[] d = MessageDigest.getInstance("SHA-1").digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")
-                    .getBytes(StandardCharsets.US_ASCII));
-            return Base64.getEncoder().encodeToString(d);
         }
     }
 }

@@ -60,10 +60,15 @@ final class WebSocketIT {
     }
 
     private void startEdge(String limits, String webSockets, int upstreamPort) throws Exception {
-        edge = new EdgeFixture(dir, """
+        edge = new EdgeFixture(dir, edgeYaml(limits, webSockets, upstreamPort, false));
+    }
+
+    /** One TLS listener and tenant {@code acme} with a WebSocket route under /ws/ and a plain one under /plain/. */
+    static String edgeYaml(String limits, String webSockets, int upstreamPort, boolean http2) {
+        return """
                 server: { eventLoops: 2, shutdownGrace: 1s, drainWindow: 3s }
                 listeners:
-                  - { name: tls, address: "127.0.0.1:0", tls: true, http2: false }
+                  - { name: tls, address: "127.0.0.1:0", tls: true, http2: %s }
                 admin: { enabled: false }
                 limits: { %s }
                 tenants:
@@ -76,7 +81,7 @@ final class WebSocketIT {
                     routes:
                       - { match: { pathPrefix: /ws/ }, to: origin, webSocket: true }
                       - { match: { pathPrefix: /plain/ }, to: origin }
-                """.formatted(limits, webSockets, upstreamPort));
+                """.formatted(http2, limits, webSockets, upstreamPort);
     }
 
     private URI wss(String path) {
@@ -294,7 +299,7 @@ final class WebSocketIT {
         assertThat(readHead(in)).startsWith("HTTP/1.1 101");
     }
 
-    private static String readHead(InputStream in) throws Exception {
+    static String readHead(InputStream in) throws Exception {
         StringBuilder sb = new StringBuilder();
         while (!sb.toString().endsWith("\r\n\r\n")) {
             int b = in.read();
@@ -306,7 +311,7 @@ final class WebSocketIT {
         return sb.toString();
     }
 
-    private static String accept(String key) throws Exception {
+    static String accept(String key) throws Exception {
         byte[] d = MessageDigest.getInstance("SHA-1").digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")
                 .getBytes(StandardCharsets.US_ASCII));
         return Base64.getEncoder().encodeToString(d);
