@@ -300,7 +300,7 @@ final class WebSocketIT {
             });
             server.start();
             edge = new EdgeFixture(dir, """
-                    server: { eventLoops: 1 }
+                    server: { eventLoops: 1, shutdownGrace: 1s, drainWindow: 1s }
                     listeners:
                       - { name: tls, address: "127.0.0.1:0", tls: true }
                     admin: { enabled: false }
