@@ -8,10 +8,15 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.HttpConversionUtil;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -33,6 +38,7 @@ final class Http2WebSocketRequests extends ChannelInboundHandlerAdapter {
     static final Http2WebSocketRequests INSTANCE = new Http2WebSocketRequests();
 
     private static final String WEBSOCKET = "websocket";
+    private static final String WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
     private Http2WebSocketRequests() {
     }
@@ -51,6 +57,25 @@ final class Http2WebSocketRequests extends ChannelInboundHandlerAdapter {
         CharSequence protocol = h.get(Http2Headers.PseudoHeaderName.PROTOCOL.value());
         return protocol != null && HttpMethod.CONNECT.asciiName().contentEquals(h.method())
                 && io.netty.util.AsciiString.contentEqualsIgnoreCase(protocol, WEBSOCKET);
+    }
+
+    /**
+     * Whether the origin's 101 answers the key this proxy sent (RFC 6455 section 4.2.2): over HTTP/2 the proxy is
+     * the WebSocket client of the origin, so it checks what an HTTP/1.1 client would.
+     */
+    static boolean accepted(HttpRequest sent, HttpResponse upgraded) {
+        String key = sent.headers().get(HttpHeaderNames.SEC_WEBSOCKET_KEY);
+        String accept = upgraded.headers().get(HttpHeaderNames.SEC_WEBSOCKET_ACCEPT);
+        if (key == null || accept == null) {
+            return false;
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-1")
+                    .digest((key + WEBSOCKET_GUID).getBytes(StandardCharsets.US_ASCII));
+            return Base64.getEncoder().encodeToString(digest).equals(accept.trim());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is required of every Java platform", e);
+        }
     }
 
     /** The HTTP/1.1 handshake for an extended CONNECT; the client's subprotocols and extensions stay. */

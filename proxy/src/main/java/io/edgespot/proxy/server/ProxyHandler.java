@@ -813,6 +813,12 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             firstByteDeadline = 0;
             status = response.status().code();
             if (wsLease != null && status == 101) {
+                if (http2 && !Http2WebSocketRequests.accepted(upstreamHead, response)) {
+                    ReferenceCountUtil.release(response);
+                    px.metrics().upstreamError(tenant.name(), cluster.name(), "protocol");
+                    fail(HttpResponseStatus.BAD_GATEWAY, "upstream WebSocket handshake failed");
+                    return;
+                }
                 openTunnel(response);
                 return;
             }

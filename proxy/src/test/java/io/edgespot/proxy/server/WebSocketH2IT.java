@@ -286,6 +286,19 @@ final class WebSocketH2IT {
     }
 
     @Test
+    void originWhose101DoesNotAnswerTheKeyIsABadGateway() throws Exception {
+        try (RawWsOrigin raw = new RawWsOrigin("")) {
+            raw.wrongAccept = true;
+            startEdge("maxWebSockets: 100", "max: 1", raw.port());
+            H2WebSocketClient c = client();
+            assertThat(c.open(authority(), "/ws/x").status()).isEqualTo("502");
+            assertThat(raw.eof.get(5, TimeUnit.SECONDS)).isTrue(); // the upstream connection is dropped
+            assertThat(edge.server.webSockets("acme")).isZero();
+            assertThat(active()).isZero();
+        }
+    }
+
+    @Test
     void clientResetClosesTheUpstream() throws Exception {
         try (RawWsOrigin raw = new RawWsOrigin("")) {
             startEdge("maxWebSockets: 100", "max: 10", raw.port());
@@ -335,6 +348,7 @@ final class WebSocketH2IT {
         final CompletableFuture<Boolean> eof = new CompletableFuture<>();
         volatile boolean resetAfterHandshake;
         volatile boolean stallAfterHandshake;
+        volatile boolean wrongAccept;
         private volatile long bytes;
         private final Thread thread;
 
@@ -357,7 +371,7 @@ final class WebSocketH2IT {
                 String key = request.lines().filter(l -> l.toLowerCase().startsWith("sec-websocket-key:"))
                         .findFirst().orElseThrow().substring(18).trim();
                 s.getOutputStream().write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
-                        + "Connection: Upgrade\r\nSec-WebSocket-Accept: " + WebSocketIT.accept(key) + "\r\n" + extra
+                        + "Connection: Upgrade\r\nSec-WebSocket-Accept: " + WebSocketIT.accept(wrongAccept ? key + "x" : key) + "\r\n" + extra
                         + "\r\n")
                         .getBytes(StandardCharsets.US_ASCII));
                 s.getOutputStream().flush();
