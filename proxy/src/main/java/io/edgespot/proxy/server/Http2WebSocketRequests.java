@@ -26,8 +26,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * HTTP/1.1 opening handshake the proxy forwards to origins (GET with {@code Upgrade: websocket},
  * {@code Connection: Upgrade}, a fresh {@code Sec-WebSocket-Key} and version 13), so that it takes the same
  * routing, admission and forwarding path as an HTTP/1.1 upgrade. Any other first frame passes unchanged (a
- * CONNECT for another protocol stays a CONNECT, which the request guard answers 501). The handler then leaves the
- * pipeline.
+ * CONNECT for another protocol, or one that ends the client's side of the stream at once, stays a CONNECT, which
+ * the request guard answers 501). The handler then leaves the pipeline.
  *
  * <p>HTTP/2 clients cannot send {@code Connection} or {@code Upgrade} themselves (the HPACK decoder refuses
  * connection-specific fields), so an HTTP/2 request carrying them was made here.
@@ -46,14 +46,14 @@ final class Http2WebSocketRequests extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Http2Exception {
         ctx.pipeline().remove(this);
-        if (msg instanceof Http2HeadersFrame f && isWebSocketConnect(f.headers())) {
+        if (msg instanceof Http2HeadersFrame f && !f.isEndStream() && isWebSocketConnect(f.headers())) {
             ctx.fireChannelRead(upgradeRequest(f));
         } else {
             ctx.fireChannelRead(msg);
         }
     }
 
-    static boolean isWebSocketConnect(Http2Headers h) {
+    private static boolean isWebSocketConnect(Http2Headers h) {
         CharSequence protocol = h.get(Http2Headers.PseudoHeaderName.PROTOCOL.value());
         return protocol != null && HttpMethod.CONNECT.asciiName().contentEquals(h.method())
                 && io.netty.util.AsciiString.contentEqualsIgnoreCase(protocol, WEBSOCKET);
