@@ -29,7 +29,6 @@ import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SniCompletionEvent;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
@@ -45,7 +44,8 @@ import org.slf4j.LoggerFactory;
  *   [PROXY header] → [SNI → TLS → ALPN] → HTTP/1.1: timeouts, strict codec, flow control, guard, proxy
  *                                        HTTP/2:   closed-stream gate, frame codec (stream, reset and
  *                                                  CONTINUATION limits, request pseudo-header checks),
- *                                                  multiplexer → per stream: stream-error guard, object codec,
+ *                                                  idle/drain/WebSockets, multiplexer → per stream: stream-error
+ *                                                  guard, extended CONNECT (RFC 8441) to upgrade, object codec,
  *                                                  flow control, proxy
  * </pre>
  * A connection over the instance's connection bound is closed at accept.
@@ -125,7 +125,9 @@ final class DownstreamInitializer extends ChannelInitializer<Channel> {
         Http2Settings settings = Http2Settings.defaultSettings()
                 .maxConcurrentStreams(limits.http2MaxConcurrentStreams())
                 .initialWindowSize(limits.http2InitialWindowBytes())
-                .maxHeaderListSize(limits.maxHeaderBytes());
+                .maxHeaderListSize(limits.maxHeaderBytes())
+                // RFC 8441 WebSockets; a route that does not take them answers 403, as over HTTP/1.1
+                .connectProtocolEnabled(true);
         Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
                 .initialSettings(settings)
                 .validateHeaders(true)
@@ -141,24 +143,16 @@ final class DownstreamInitializer extends ChannelInitializer<Channel> {
         p.addLast("idle", new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS));
         p.addLast("h2-gate", new Http2ClosedStreamGate(codec));
         p.addLast("h2", codec);
-        p.addLast("h2-idle", new ChannelInboundHandlerAdapter() {
-            @Override
-            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-                if (evt instanceof IdleStateEvent || evt instanceof DrainEvent) {
-                    ctx.close(); // the frame codec sends GOAWAY first
-                } else {
-                    ctx.fireUserEventTriggered(evt);
-                }
-            }
-        });
+        p.addLast("h2-ws", new Http2WebSockets());
         p.addLast("mux", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel stream) {
                 stream.config().setAutoRead(false);
                 stream.pipeline().addLast(Http2StreamErrorGuard.INSTANCE);
-                stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true, true));
-                stream.pipeline().addLast(new FlowControlHandler());
-                stream.pipeline().addLast(new ProxyHandler(px, info, true, null));
+                stream.pipeline().addLast(Http2WebSocketRequests.INSTANCE);
+                stream.pipeline().addLast("http", new Http2StreamFrameToHttpObjectCodec(true, true));
+                stream.pipeline().addLast("flow", new FlowControlHandler());
+                stream.pipeline().addLast("proxy", new ProxyHandler(px, info, true, null));
             }
         }));
         p.addLast("h2-errors", new ChannelInboundHandlerAdapter() {

@@ -446,7 +446,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             cluster = tenant.clusters().get(route.to());
-            boolean webSocket = !http2 && isWebSocketUpgrade(request);
+            boolean webSocket = isWebSocketUpgrade(request); // on HTTP/2: made by Http2WebSocketRequests
             if (webSocket && !admitWebSocket()) {
                 return;
             }
@@ -613,20 +613,30 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             return false;
         }
 
-        /** The 101 came: hand both connections to a tunnel; this exchange is over. */
+        /**
+         * The 101 came: hand both connections to a tunnel (an HTTP/2 stream answered 200, RFC 8441); this exchange
+         * is over.
+         */
         private void openTunnel(HttpResponse response) {
             cancelTimers();
-            rt.forward().downstreamResponse(response, false, true);
-            ctx.writeAndFlush(response);
+            rt.forward().downstreamResponse(response, http2, !http2);
+            if (http2) {
+                Http2WebSockets.accept(ctx.channel(), response);
+            } else {
+                ctx.writeAndFlush(response);
+            }
             UpstreamConnection c = conn;
             conn = null;
             WebSocketCaps.Lease lease = wsLease;
             wsLease = null;
-            finish(101);
+            finish(http2 ? 200 : 101);
             c.tunnel();
-            WebSocketTunnel.open(ctx.channel(), c.channel(), tenant.name(), px.metrics(), lease,
+            WebSocketTunnel t = WebSocketTunnel.open(ctx.channel(), c.channel(), tenant.name(), px.metrics(), lease,
                     tenant.config().webSockets().idleTimeout(), tenant.config().webSockets().maxFrameBytes(),
-                    "timeouts", "http", "guard", "proxy");
+                    http2 ? Http2WebSockets.STREAM_HANDLERS : HTTP1_HANDLERS);
+            if (px.draining()) {
+                t.drain(rt.config().server().drainWindow()); // admitted just before the drain event went by
+            }
         }
 
         private String rewrite(String uri) {
@@ -802,20 +812,26 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         private void onResponseHead(HttpResponse response) {
             firstByteDeadline = 0;
             status = response.status().code();
-            if (wsLease != null) {
-                if (status == 101) {
-                    openTunnel(response);
+            if (wsLease != null && status == 101) {
+                if (http2 && !Http2WebSocketRequests.accepted(upstreamHead, response)) {
+                    ReferenceCountUtil.release(response);
+                    px.metrics().upstreamError(tenant.name(), cluster.name(), "protocol");
+                    fail(HttpResponseStatus.BAD_GATEWAY, "upstream WebSocket handshake failed");
                     return;
                 }
-                wsLease.release(); // the upstream refused the upgrade: an ordinary response follows
-                wsLease = null;
+                openTunnel(response);
+                return;
             }
             cluster.onResponse(endpoint, status);
             if (status >= 502 && status <= 504 && route.retry().on5xx() && canRetry(false)) {
                 ReferenceCountUtil.release(response);
                 abortUpstream();
-                retry();
+                retry(); // an upgrade keeps its lease for the next attempt
                 return;
+            }
+            if (wsLease != null) {
+                wsLease.release(); // the upstream refused the upgrade: an ordinary response follows
+                wsLease = null;
             }
             upstreamKeepAlive = HttpUtil.isKeepAlive(response);
             if (cacheEx != null) {
@@ -1163,6 +1179,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             f.cancel(false);
         }
     }
+
+    /** The HTTP/1.1 connection handlers that a WebSocket tunnel replaces. */
+    private static final String[] HTTP1_HANDLERS = {"timeouts", "http", "guard", "proxy"};
 
     private static final String[] ROUTE_LABELS = new String[256];
 

@@ -25,7 +25,10 @@ import java.util.concurrent.TimeUnit;
  *       the proxy itself with 1011.</li>
  *   <li>A drain closes with 1001 at a random time within the drain window, so reconnects spread out.</li>
  * </ul>
- * Idle, a tunnel holds no buffer: reads go straight to the peer. Both channels share one event loop.
+ * Idle, a tunnel holds no buffer: reads go straight to the peer. Both channels share one event loop. The client
+ * is a TCP/TLS connection (HTTP/1.1 upgrade) or an HTTP/2 stream behind {@link Http2WebSocketFraming} (RFC 8441).
+ * The WebSocket is counted closed, and its place under the caps given back, once, when the first of its two sockets
+ * has closed, so the gauge and the caps agree.
  */
 final class WebSocketTunnel {
 
@@ -47,6 +50,9 @@ final class WebSocketTunnel {
     private ScheduledFuture<?> idleTimer;
     private ScheduledFuture<?> drainTimer;
     private boolean closing;
+    /** Why the proxy closes, when it decided to; counted when the first socket has closed. */
+    private String closeReason;
+    private boolean counted;
 
     private WebSocketTunnel(Channel client, Channel upstream, String tenant, EdgeMetrics metrics,
                             WebSocketCaps.Lease lease, Duration idle, int maxFrameBytes) {
@@ -63,7 +69,7 @@ final class WebSocketTunnel {
     /**
      * Turns both pipelines into a relay. Call right after the 101 response was written downstream.
      *
-     * @param clientHandlers the names of the downstream HTTP handlers to remove
+     * @param clientHandlers the names of the downstream HTTP handlers to remove, in order
      */
     static WebSocketTunnel open(Channel client, Channel upstream, String tenant, EdgeMetrics metrics,
                                 WebSocketCaps.Lease lease, Duration idle, int maxFrameBytes, String... clientHandlers) {
@@ -123,7 +129,7 @@ final class WebSocketTunnel {
             return;
         }
         closing = true;
-        metrics.webSocketClosed(tenant, metricReason);
+        closeReason = metricReason;
         if (client.isActive() && fromUpstream.atBoundary()) {
             client.writeAndFlush(control(client, 0x8, code, reason)).addListener(ChannelFutureListener.CLOSE);
         } else {
@@ -143,11 +149,19 @@ final class WebSocketTunnel {
         if (drainTimer != null) {
             drainTimer.cancel(false);
         }
-        lease.release();
+        if (!counted) {
+            // the gauge and the caps move together, once, when the first socket is gone
+            counted = true;
+            lease.release();
+            String reason = closeReason;
+            if (reason == null) {
+                reason = other == client ? "upstream" : "client";
+            }
+            metrics.webSocketClosed(tenant, reason);
+        }
         if (!closing) {
             closing = true;
             boolean upstreamWentAway = other == client;
-            metrics.webSocketClosed(tenant, upstreamWentAway ? "upstream" : "client");
             if (upstreamWentAway && client.isActive() && !fromUpstream.sawClose() && fromUpstream.atBoundary()) {
                 client.writeAndFlush(control(client, 0x8, BAD_GATEWAY, "upstream went away"))
                         .addListener(ChannelFutureListener.CLOSE);
@@ -247,7 +261,7 @@ final class WebSocketTunnel {
                 closing = true;
                 // a reset or TLS failure means the upstream went away (1014); anything else is our own fault (1011)
                 boolean io = cause instanceof java.io.IOException;
-                metrics.webSocketClosed(tenant, io ? "upstream" : "internal_error");
+                closeReason = io ? "upstream" : "internal_error";
                 if (client.isActive() && fromUpstream.atBoundary()) {
                     client.writeAndFlush(control(client, 0x8, io ? BAD_GATEWAY : INTERNAL_ERROR,
                             io ? "upstream went away" : "proxy error")).addListener(ChannelFutureListener.CLOSE);

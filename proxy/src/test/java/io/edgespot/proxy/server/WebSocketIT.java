@@ -60,10 +60,15 @@ final class WebSocketIT {
     }
 
     private void startEdge(String limits, String webSockets, int upstreamPort) throws Exception {
-        edge = new EdgeFixture(dir, """
+        edge = new EdgeFixture(dir, edgeYaml(limits, webSockets, upstreamPort, false));
+    }
+
+    /** One TLS listener and tenant {@code acme} with a WebSocket route under /ws/ and a plain one under /plain/. */
+    static String edgeYaml(String limits, String webSockets, int upstreamPort, boolean http2) {
+        return """
                 server: { eventLoops: 2, shutdownGrace: 1s, drainWindow: 3s }
                 listeners:
-                  - { name: tls, address: "127.0.0.1:0", tls: true, http2: false }
+                  - { name: tls, address: "127.0.0.1:0", tls: true, http2: %s }
                 admin: { enabled: false }
                 limits: { %s }
                 tenants:
@@ -76,7 +81,7 @@ final class WebSocketIT {
                     routes:
                       - { match: { pathPrefix: /ws/ }, to: origin, webSocket: true }
                       - { match: { pathPrefix: /plain/ }, to: origin }
-                """.formatted(limits, webSockets, upstreamPort));
+                """.formatted(http2, limits, webSockets, upstreamPort);
     }
 
     private URI wss(String path) {
@@ -277,6 +282,54 @@ final class WebSocketIT {
     }
 
     @Test
+    void upgradeRetriedAfterA502KeepsItsPlaceUnderTheCap() throws Exception {
+        try (ServerSocket bad = new ServerSocket()) {
+            bad.bind(new InetSocketAddress("127.0.0.1", 0));
+            java.util.concurrent.atomic.AtomicInteger badHits = new java.util.concurrent.atomic.AtomicInteger();
+            Thread server = new Thread(() -> {
+                while (!bad.isClosed()) {
+                    try (Socket s = bad.accept()) {
+                        readHead(s.getInputStream());
+                        badHits.incrementAndGet();
+                        s.getOutputStream().write(("HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n"
+                                + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    } catch (Exception e) {
+                        // closed at the end of the test
+                    }
+                }
+            });
+            server.start();
+            edge = new EdgeFixture(dir, """
+                    server: { eventLoops: 1, shutdownGrace: 1s, drainWindow: 1s }
+                    listeners:
+                      - { name: tls, address: "127.0.0.1:0", tls: true }
+                    admin: { enabled: false }
+                    tenants:
+                      - name: acme
+                        hosts: [ "localhost" ]
+                        certificate: { cert: acme.crt, key: acme.key }
+                        webSockets: { max: 4 }
+                        clusters:
+                          origin: { endpoints: [ "127.0.0.1:%d", "127.0.0.1:%d" ] }
+                        routes:
+                          - { match: { pathPrefix: /ws/ }, to: origin, webSocket: true,
+                              retry: { attempts: 1, on5xx: true, budgetPercent: 100 } }
+                    """.formatted(bad.getLocalPort(), origin.port()));
+            for (int i = 0; i < 4; i++) {
+                Recorder r = new Recorder();
+                WebSocket ws = client.newWebSocketBuilder().buildAsync(wss("/ws/echo"), r).get(10, TimeUnit.SECONDS);
+                ws.sendText("after retry " + i, true).join();
+                assertThat(r.next()).isEqualTo("after retry " + i);
+            }
+            assertThat(badHits.get()).isPositive(); // some upgrades met the 502 first and were retried
+            assertThat(edge.server.webSockets("acme")).isEqualTo(4); // each holds its place
+            assertThatThrownBy(() -> open("/ws/echo", new Recorder())).isInstanceOf(CompletionException.class);
+            bad.close();
+            server.join(5000);
+        }
+    }
+
+    @Test
     void routeWithoutWebSocketsRefusesTheUpgrade() throws Exception {
         startEdge("maxWebSockets: 100", "max: 10", origin.port());
         assertThatThrownBy(() -> open("/plain/ws", new Recorder()))
@@ -294,7 +347,7 @@ final class WebSocketIT {
         assertThat(readHead(in)).startsWith("HTTP/1.1 101");
     }
 
-    private static String readHead(InputStream in) throws Exception {
+    static String readHead(InputStream in) throws Exception {
         StringBuilder sb = new StringBuilder();
         while (!sb.toString().endsWith("\r\n\r\n")) {
             int b = in.read();
@@ -306,7 +359,7 @@ final class WebSocketIT {
         return sb.toString();
     }
 
-    private static String accept(String key) throws Exception {
+    static String accept(String key) throws Exception {
         byte[] d = MessageDigest.getInstance("SHA-1").digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")
                 .getBytes(StandardCharsets.US_ASCII));
         return Base64.getEncoder().encodeToString(d);
