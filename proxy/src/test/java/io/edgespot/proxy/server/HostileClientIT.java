@@ -251,6 +251,19 @@ final class HostileClientIT {
     }
 
     @Test
+    void partOfTheNextHeadSentWithARequestGets408WithinTheHeaderTimeout() throws Exception {
+        // the next head starts in the same segment as a complete request, so it arrives while that exchange runs;
+        // the head clock (1s) must count from those bytes, not the idle clock (30s) from the end of the exchange
+        RawConnection.Result r = RawConnection.exchange(edge.port("plain"), "GET /first HTTP/1.1\r\nHost: localhost"
+                + "\r\n\r\nGET /never-finished HTTP/1.1\r\nHost: local", 6000);
+        assertThat(r.statuses()).as("got %s", r.text()).containsExactly(200, 408);
+        assertThat(r.closed()).isTrue();
+        assertThat(r.millis()).isBetween(900L, 2500L);
+        assertThat(origin.seen).noneMatch(x -> x.uri().startsWith("/never-finished"));
+        assertNormalClientServed();
+    }
+
+    @Test
     void slowPostEndsWhenTheRouteTotalTimeoutFires() throws Exception {
         try (Socket s = connectPlain(edge.port("plain"))) {
             s.getOutputStream().write(("POST /slowpost HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1000\r\n\r\n")
