@@ -1,9 +1,9 @@
 package io.edgespot.proxy.server;
 
-import static io.edgespot.proxy.server.FaultyOrigin.raw;
-import static io.edgespot.proxy.server.FaultyOrigin.thenClose;
-import static io.edgespot.proxy.server.FaultyOrigin.thenReset;
-import static io.edgespot.proxy.server.FaultyOrigin.thenStall;
+import static io.edgespot.proxy.server.ScriptedOrigin.raw;
+import static io.edgespot.proxy.server.ScriptedOrigin.thenClose;
+import static io.edgespot.proxy.server.ScriptedOrigin.thenReset;
+import static io.edgespot.proxy.server.ScriptedOrigin.thenStall;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -51,9 +51,9 @@ final class OriginFaultIT {
     @TempDir
     static Path dir;
     static TestPki pki;
-    static final Map<String, FaultyOrigin.Answer> ANSWERS = new ConcurrentHashMap<>();
-    static FaultyOrigin faulty;
-    static FaultyOrigin gone;
+    static final Map<String, ScriptedOrigin.Answer> ANSWERS = new ConcurrentHashMap<>();
+    static ScriptedOrigin faulty;
+    static ScriptedOrigin gone;
     static TestOrigin good;
     static TestOrigin plain;
     static EdgeFixture edge;
@@ -65,9 +65,9 @@ final class OriginFaultIT {
         pki.server("acme", "localhost");
         KeyEncryptionKey kek = KeyEncryptionKey.generateDevKek(dir.resolve("kek.json"));
         TenantKeys.generate("acme").writeEncrypted(dir.resolve("acme.keyset"), kek.aead());
-        faulty = new FaultyOrigin(uri -> ANSWERS.getOrDefault(uri, raw("HTTP/1.1 404 Not Found\r\n"
+        faulty = new ScriptedOrigin(uri -> ANSWERS.getOrDefault(uri, raw("HTTP/1.1 404 Not Found\r\n"
                 + "Content-Length: 0\r\n\r\n")));
-        gone = new FaultyOrigin(uri -> thenClose(CACHEABLE.formatted(9, "kept body")));
+        gone = new ScriptedOrigin(uri -> thenClose(CACHEABLE.formatted(9, "kept body")));
         good = TestOrigin.http("good");
         plain = TestOrigin.http("plain");
         String noOutlier = "outlier: { consecutiveFailures: 0, consecutive5xx: 0 }";

@@ -15,11 +15,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * A loopback origin on plain blocking sockets that misbehaves on cue: it reads each request head and hands the
- * connection to the {@link Answer} chosen for the request target, which may write any bytes, reset, or stall.
- * It counts the connections still open, so a test can see that the proxy let go of each faulty one.
+ * A loopback origin on plain blocking sockets that answers exactly what the test scripted, well-formed or not: it
+ * reads each request head and hands the connection to the {@link Answer} chosen for the request target, which may
+ * write any bytes, reset, or stall. It counts the connections still open, so a test can see that the proxy let go
+ * of each faulty one.
  */
-final class FaultyOrigin implements AutoCloseable {
+final class ScriptedOrigin implements AutoCloseable {
 
     /** What the origin does with one request; returning normally reads the next request on the connection. */
     @FunctionalInterface
@@ -37,10 +38,10 @@ final class FaultyOrigin implements AutoCloseable {
     private volatile boolean closed;
 
     /** @param answers the answer for a request target */
-    FaultyOrigin(Function<String, Answer> answers) throws IOException {
+    ScriptedOrigin(Function<String, Answer> answers) throws IOException {
         this.answers = answers;
         server = new ServerSocket(0, 64, InetAddress.getLoopbackAddress());
-        Thread t = new Thread(this::acceptLoop, "faulty-origin");
+        Thread t = new Thread(this::acceptLoop, "scripted-origin");
         t.setDaemon(true);
         t.start();
     }
@@ -100,7 +101,7 @@ final class FaultyOrigin implements AutoCloseable {
             try {
                 Socket s = server.accept();
                 open.add(s);
-                Thread t = new Thread(() -> serve(s), "faulty-origin-conn");
+                Thread t = new Thread(() -> serve(s), "scripted-origin-conn");
                 t.setDaemon(true);
                 t.start();
             } catch (IOException e) {
