@@ -117,7 +117,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void awaitNext() {
-        if (timeouts != null) {
+        // a pipelined request whose head is already queued starts at once: the connection stays busy, not idle
+        if (timeouts != null && !(pending.peek() instanceof HttpRequest)) {
             timeouts.awaitRequest();
         }
         read();

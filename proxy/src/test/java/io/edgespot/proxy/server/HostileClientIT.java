@@ -264,6 +264,32 @@ final class HostileClientIT {
     }
 
     @Test
+    void aPipelinedRequestIsNotCutByTheIdleTimeoutWhileItRuns() throws Exception {
+        // its head arrived during the first exchange; when that one ends, the connection is busy, not idle
+        try (EdgeFixture shortIdle = new EdgeFixture(dir, """
+                server: { eventLoops: 1, shutdownGrace: 1s }
+                listeners:
+                  - { name: plain, address: "127.0.0.1:0", tls: false, http2: false }
+                admin: { enabled: false }
+                accessLog: { enabled: false }
+                limits: { headerTimeout: 1s, idleTimeout: 1s }
+                tenants:
+                  - name: acme
+                    hosts: [ "localhost" ]
+                    clusters:
+                      origin: { endpoints: [ "127.0.0.1:%d" ] }
+                    routes:
+                      - { to: origin }
+                """.formatted(origin.port()))) {
+            RawConnection.Result r = RawConnection.exchange(shortIdle.port("plain"), "GET /first HTTP/1.1\r\n"
+                    + "Host: localhost\r\n\r\nGET /slow/2500 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+                    8000);
+            assertThat(r.statuses()).as("got %s", r.text()).containsExactly(200, 200);
+            assertThat(r.responses().get(1).body()).isEqualTo("slow\n");
+        }
+    }
+
+    @Test
     void slowPostEndsWhenTheRouteTotalTimeoutFires() throws Exception {
         try (Socket s = connectPlain(edge.port("plain"))) {
             s.getOutputStream().write(("POST /slowpost HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1000\r\n\r\n")
