@@ -1,4 +1,4 @@
-package io.edgespot.proxy.testing;
+package io.edgespot.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

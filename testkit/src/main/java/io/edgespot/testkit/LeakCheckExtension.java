@@ -1,4 +1,4 @@
-package io.edgespot.proxy.testing;
+package io.edgespot.testkit;
 
 import java.util.List;
 import org.junit.jupiter.api.extension.AfterAllCallback;

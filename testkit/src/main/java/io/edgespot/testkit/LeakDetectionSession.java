@@ -1,4 +1,4 @@
-package io.edgespot.proxy.testing;
+package io.edgespot.testkit;
 
 import io.netty.util.ResourceLeakDetectorFactory;
 import org.junit.platform.launcher.LauncherSession;
