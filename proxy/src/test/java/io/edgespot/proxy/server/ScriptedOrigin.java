@@ -4,13 +4,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -32,27 +28,22 @@ final class ScriptedOrigin implements AutoCloseable {
     private static final int STALL_MILLIS = 15_000;
 
     final AtomicInteger requests = new AtomicInteger();
-    private final ServerSocket server;
     private final Function<String, Answer> answers;
-    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
-    private volatile boolean closed;
+    private final LoopbackAcceptor acceptor;
 
     /** @param answers the answer for a request target */
     ScriptedOrigin(Function<String, Answer> answers) throws IOException {
         this.answers = answers;
-        server = new ServerSocket(0, 64, InetAddress.getLoopbackAddress());
-        Thread t = new Thread(this::acceptLoop, "scripted-origin");
-        t.setDaemon(true);
-        t.start();
+        this.acceptor = new LoopbackAcceptor("scripted-origin", this::serve);
     }
 
     int port() {
-        return server.getLocalPort();
+        return acceptor.port();
     }
 
     /** Connections accepted and not yet closed by either side. */
     int openConnections() {
-        return open.size();
+        return acceptor.openConnections();
     }
 
     /** Writes {@code text} as ISO-8859-1 bytes and flushes: an answer made of raw protocol text. */
@@ -96,24 +87,8 @@ final class ScriptedOrigin implements AutoCloseable {
         };
     }
 
-    private void acceptLoop() {
-        while (!closed) {
-            try {
-                Socket s = server.accept();
-                open.add(s);
-                Thread t = new Thread(() -> serve(s), "scripted-origin-conn");
-                t.setDaemon(true);
-                t.start();
-            } catch (IOException e) {
-                if (closed) {
-                    return;
-                }
-            }
-        }
-    }
-
     private void serve(Socket s) {
-        try (s) {
+        try {
             InputStream in = s.getInputStream();
             OutputStream out = s.getOutputStream();
             for (String head; !s.isClosed() && (head = readHead(in)) != null; ) {
@@ -125,8 +100,6 @@ final class ScriptedOrigin implements AutoCloseable {
             // the proxy went away, or the answer cut the connection
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } finally {
-            open.remove(s);
         }
     }
 
@@ -149,10 +122,6 @@ final class ScriptedOrigin implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        closed = true;
-        server.close();
-        for (Socket s : open) {
-            s.close();
-        }
+        acceptor.close();
     }
 }
