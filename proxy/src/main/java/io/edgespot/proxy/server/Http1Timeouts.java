@@ -17,9 +17,10 @@ import java.util.concurrent.TimeUnit;
  * the exchange handler tells it when the connection waits for the next request. Bytes of the next head can also
  * come while an exchange still runs (with the end of its request, or pipelined), when only the decoder can tell
  * them from body bytes: {@link StrictRequestDecoder} then reports them through {@link #headStarted()}, and once
- * the exchange is over the head clock runs from that first byte, not the idle clock from the end of the exchange. State changes only move a
- * deadline: at most one timer is pending per connection, and when it fires early it re-arms for what is left, so
- * a busy keep-alive connection schedules nothing per request.
+ * the exchange is over the head clock runs from that first byte, not the idle clock from the end of the exchange.
+ *
+ * <p>State changes only move a deadline: at most one timer is pending per connection, and when it fires early it
+ * re-arms for what is left, so a busy keep-alive connection schedules nothing per request.
  */
 final class Http1Timeouts extends ChannelInboundHandlerAdapter {
 
