@@ -59,7 +59,7 @@ public class StrictDecodeBench {
         }
         bytes = Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeBytes(text.getBytes(StandardCharsets.US_ASCII)));
         heads = new ArrayDeque<>();
-        strict = new EmbeddedChannel(new StrictRequestDecoder(8192 + 32, 16384, heads));
+        strict = new EmbeddedChannel(new StrictRequestDecoder(8192 + 32, 16384, heads, () -> { }));
         lenient = new EmbeddedChannel(new HttpRequestDecoder(new HttpDecoderConfig()
                 .setMaxInitialLineLength(8192 + 32).setMaxHeaderSize(16384).setMaxChunkSize(16 * 1024)));
     }

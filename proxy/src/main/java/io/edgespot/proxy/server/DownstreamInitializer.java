@@ -114,7 +114,8 @@ final class DownstreamInitializer extends ChannelInitializer<Channel> {
                 () -> metrics.timeout("header"));
         p.addLast("timeouts", timeouts);
         p.addLast("http", new CombinedChannelDuplexHandler<>(
-                new StrictRequestDecoder(limits.maxUriBytes() + 32, limits.maxHeaderBytes(), heads),
+                new StrictRequestDecoder(limits.maxUriBytes() + 32, limits.maxHeaderBytes(), heads,
+                        timeouts::headStarted),
                 new HeadAwareResponseEncoder(heads)));
         p.addLast("guard", new RequestGuard(limits, metrics, timeouts));
         p.addLast("proxy", new ProxyHandler(px, info, false, timeouts));

@@ -14,9 +14,13 @@ import java.util.concurrent.TimeUnit;
  * head. Idle expiry closes quietly; head expiry answers 408 and closes.
  *
  * <p>Sits before the decoder so that it sees raw bytes; {@link RequestGuard} tells it when a head is complete and
- * the exchange handler tells it when the connection waits for the next request. State changes only move a
- * deadline: at most one timer is pending per connection, and when it fires early it re-arms for what is left, so
- * a busy keep-alive connection schedules nothing per request.
+ * the exchange handler tells it when the connection waits for the next request. Bytes of the next head can also
+ * come while an exchange still runs (with the end of its request, or pipelined), when only the decoder can tell
+ * them from body bytes: {@link StrictRequestDecoder} then reports them through {@link #headStarted()}, and once
+ * the exchange is over the head clock runs from that first byte, not the idle clock from the end of the exchange.
+ *
+ * <p>State changes only move a deadline: at most one timer is pending per connection, and when it fires early it
+ * re-arms for what is left, so a busy keep-alive connection schedules nothing per request.
  */
 final class Http1Timeouts extends ChannelInboundHandlerAdapter {
 
@@ -28,6 +32,9 @@ final class Http1Timeouts extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     private State state = State.BUSY;
     private long deadline;
+    /** Bytes of a head that is not complete yet have arrived, the first at {@link #headStartNanos}. */
+    private boolean headPending;
+    private long headStartNanos;
     private ScheduledFuture<?> timer;
 
     Http1Timeouts(Duration idle, Duration head, Runnable onHeadTimeout) {
@@ -55,30 +62,51 @@ final class Http1Timeouts extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (state == State.IDLE && msg instanceof ByteBuf buf && buf.isReadable()) {
-            enter(State.HEAD, headNanos);
+            headStarted();
         }
         ctx.fireChannelRead(msg);
     }
 
-    /** The connection now waits for its next request. */
+    /** The connection now waits for its next request, part of whose head may already be here. */
     void awaitRequest() {
         if (state == State.BUSY) {
-            enter(State.IDLE, idleNanos);
+            if (headPending) {
+                enter(State.HEAD, headStartNanos + headNanos);
+            } else {
+                enter(State.IDLE, now() + idleNanos);
+            }
+        }
+    }
+
+    /** Bytes of a request head that is not complete yet arrived; the head clock counts from the first of them. */
+    void headStarted() {
+        if (!headPending) {
+            headPending = true;
+            headStartNanos = now();
+        }
+        if (state == State.IDLE) {
+            enter(State.HEAD, headStartNanos + headNanos);
         }
     }
 
     /** A complete request head arrived; the exchange's own timeouts take over. */
     void headReceived() {
         state = State.BUSY;
+        headPending = false;
     }
 
-    private void enter(State next, long nanos) {
+    private void enter(State next, long deadlineNanos) {
         state = next;
-        deadline = ctx.executor().ticker().nanoTime() + nanos;
+        deadline = deadlineNanos;
         if (timer == null) {
             // never further ahead than the head timeout, so a switch to HEAD is caught on time
-            timer = ctx.executor().schedule(this::check, Math.min(nanos, headNanos), TimeUnit.NANOSECONDS);
+            long delay = Math.max(0, Math.min(deadline - now(), headNanos));
+            timer = ctx.executor().schedule(this::check, delay, TimeUnit.NANOSECONDS);
         }
+    }
+
+    private long now() {
+        return ctx.executor().ticker().nanoTime();
     }
 
     private void check() {
@@ -86,7 +114,7 @@ final class Http1Timeouts extends ChannelInboundHandlerAdapter {
         if (state == State.BUSY || !ctx.channel().isActive()) {
             return;
         }
-        long left = deadline - ctx.executor().ticker().nanoTime();
+        long left = deadline - now();
         if (left > 0) {
             timer = ctx.executor().schedule(this::check, Math.min(left, headNanos), TimeUnit.NANOSECONDS);
             return;

@@ -117,7 +117,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void awaitNext() {
-        if (timeouts != null) {
+        // a pipelined request whose head is already queued starts at once: the connection stays busy, not idle
+        if (timeouts != null && !(pending.peek() instanceof HttpRequest)) {
             timeouts.awaitRequest();
         }
         read();
@@ -764,7 +765,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             if (msg instanceof HttpResponse response) {
-                if (response.decoderResult().isFailure()) {
+                int code = response.status().code();
+                // Netty takes any number as a status; RFC 9110 section 15 defines three digits, 100 to 599
+                if (response.decoderResult().isFailure() || code < 100 || code > 599) {
                     ReferenceCountUtil.release(msg);
                     px.metrics().upstreamError(tenant.name(), cluster.name(), "protocol");
                     cluster.onFailure(endpoint);
@@ -772,7 +775,6 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                     fail(HttpResponseStatus.BAD_GATEWAY, "invalid upstream response");
                     return;
                 }
-                int code = response.status().code();
                 if (code < 200 && !(code == 101 && wsLease != null)) {
                     ReferenceCountUtil.release(msg); // interim responses are not forwarded
                     return;

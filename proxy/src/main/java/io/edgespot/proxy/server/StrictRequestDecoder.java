@@ -45,10 +45,16 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
     static final int MAX_CHUNK_EXTENSION_BYTES = 4096;
 
     private final ArrayDeque<Boolean> headRequests;
+    private final Runnable headStarted;
     private final FramingScanner scanner = new FramingScanner();
     private boolean failed;
 
-    StrictRequestDecoder(int maxInitialLine, int maxHeaderBytes, ArrayDeque<Boolean> headRequests) {
+    /**
+     * @param headRequests receives, per request head, whether it is a HEAD request
+     * @param headStarted  run after a decode that leaves part of a request head buffered (the head clock's start)
+     */
+    StrictRequestDecoder(int maxInitialLine, int maxHeaderBytes, ArrayDeque<Boolean> headRequests,
+            Runnable headStarted) {
         super(new HttpDecoderConfig()
                 .setMaxInitialLineLength(maxInitialLine)
                 .setMaxHeaderSize(maxHeaderBytes)
@@ -63,6 +69,7 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
                 .setChunkedSupported(true)
                 .setAllowPartialChunks(true));
         this.headRequests = headRequests;
+        this.headStarted = headStarted;
     }
 
     @Override
@@ -115,6 +122,8 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
         }
         if (failed) {
             in.skipBytes(in.readableBytes());
+        } else if (scanner.inHead()) {
+            headStarted.run();
         }
     }
 
@@ -204,6 +213,11 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
         private void start(State s) {
             state = s;
             ahead = 0;
+        }
+
+        /** Part of a request head has been scanned, and the head is not decoded yet. */
+        boolean inHead() {
+            return state.ordinal() > State.LEAD.ordinal() && state.ordinal() <= State.HEAD_DONE.ordinal();
         }
 
         /** The decoder consumed {@code n} bytes from the reader index. */

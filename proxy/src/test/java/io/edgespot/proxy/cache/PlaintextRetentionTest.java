@@ -10,6 +10,7 @@ import io.edgespot.cache.LookupResult;
 import io.edgespot.cache.ResponseDecision;
 import io.edgespot.cache.TenantSettings;
 import io.edgespot.crypto.TenantKeys;
+import io.edgespot.proxy.testing.HeapDumpScan;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -24,12 +25,9 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.ref.Reference;
-import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -173,51 +171,13 @@ final class PlaintextRetentionTest {
         return file;
     }
 
-    /**
-     * Counts marker occurrences in a dump, keyed {@code KIND/encoding}: Latin-1 (byte arrays and compact strings)
-     * and UTF-16 in both byte orders (char arrays and non-Latin-1 strings).
-     */
-    static Map<String, Integer> scan(Path dump) throws IOException {
+    /** Counts marker occurrences in a dump, keyed {@code KIND/encoding}. */
+    private static Map<String, Integer> scan(Path dump) throws IOException {
         String prefix = String.join("-", prefixPieces()) + "-";
-        List<Charset> encodings = List.of(StandardCharsets.ISO_8859_1, StandardCharsets.UTF_16LE,
-                StandardCharsets.UTF_16BE);
-        List<String> kinds = List.of("BODY", "RESPONSE-HEADER", "REQUEST-HEADER", "PATH");
-        byte[][] needles = new byte[encodings.size() * kinds.size()][];
-        String[] labels = new String[needles.length];
-        int k = 0;
-        for (Charset encoding : encodings) {
-            for (String kind : kinds) {
-                needles[k] = (prefix + kind + "-").getBytes(encoding);
-                labels[k++] = kind + "/" + encoding.name();
-            }
+        Map<String, String> markers = new TreeMap<>();
+        for (String kind : List.of("BODY", "RESPONSE-HEADER", "REQUEST-HEADER", "PATH")) {
+            markers.put(kind, prefix + kind + "-");
         }
-        int overlap = Arrays.stream(needles).mapToInt(n -> n.length).max().orElseThrow() - 1;
-        Map<String, Integer> found = new TreeMap<>();
-        byte[] buffer = new byte[8 << 20];
-        try (InputStream in = Files.newInputStream(dump)) {
-            int filled = 0;
-            for (int read; (read = in.readNBytes(buffer, filled, buffer.length - filled)) > 0; ) {
-                int end = filled + read;
-                countMatches(buffer, end, needles, labels, found);
-                int keep = Math.min(overlap, end);
-                System.arraycopy(buffer, end - keep, buffer, 0, keep);
-                filled = keep;
-            }
-        }
-        return found;
-    }
-
-    /** Counts needle starts in {@code buffer[0, end)}; a match inside the carried-over overlap is never whole. */
-    private static void countMatches(byte[] buffer, int end, byte[][] needles, String[] labels,
-                                     Map<String, Integer> found) {
-        for (int n = 0; n < needles.length; n++) {
-            byte[] needle = needles[n];
-            byte first = needle[0];
-            for (int i = 0, last = end - needle.length; i <= last; i++) {
-                if (buffer[i] == first && Arrays.equals(buffer, i, i + needle.length, needle, 0, needle.length)) {
-                    found.merge(labels[n], 1, Integer::sum);
-                }
-            }
-        }
+        return HeapDumpScan.count(dump, markers);
     }
 }

@@ -209,6 +209,33 @@ final class HostileClientIT {
         return s;
     }
 
+    /** A second edge for one test: a plain HTTP/1.1 listener, the given limits, every path to the origin. */
+    private static EdgeFixture plainEdge(String limits, int originPort) throws Exception {
+        return new EdgeFixture(dir, """
+                server: { eventLoops: 2, shutdownGrace: 1s }
+                listeners:
+                  - { name: plain, address: "127.0.0.1:0", tls: false, http2: false }
+                admin: { enabled: false }
+                accessLog: { enabled: false }
+                limits: { %s }
+                tenants:
+                  - name: acme
+                    hosts: [ "localhost" ]
+                    clusters:
+                      origin: { endpoints: [ "127.0.0.1:%d" ] }
+                    routes:
+                      - { to: origin }
+                """.formatted(limits, originPort));
+    }
+
+    /** The connection got {@code statuses}, the last a 408 after the 1 s headerTimeout, and was closed. */
+    private static void assert408AfterTheHeaderTimeout(RawConnection.Result r, Integer... statuses) {
+        assertThat(r.statuses()).as("got %s", r.text()).containsExactly(statuses);
+        assertThat(r.closed()).isTrue();
+        // headerTimeout is 1s, counted from the first byte of the head
+        assertThat(r.millis()).isBetween(900L, 2500L);
+    }
+
     /** Writes {@code bytes} one at a time, {@code gapMillis} apart, on its own thread, until done or refused. */
     private static Thread trickle(Socket s, byte[] bytes, long gapMillis) {
         Thread t = new Thread(() -> {
@@ -241,13 +268,33 @@ final class HostileClientIT {
             assertNormalClientServed();
             RawConnection.Result r = RawConnection.readToClose(s, start, 5000);
             t.interrupt();
-            assertThat(r.statuses()).as("got %s", r.text()).containsExactly(408);
-            assertThat(r.closed()).isTrue();
-            // headerTimeout is 1s, counted from the first byte
-            assertThat(r.millis()).isBetween(900L, 2500L);
+            assert408AfterTheHeaderTimeout(r, 408);
         }
         assertThat(origin.seen).noneMatch(x -> x.uri().startsWith("/slowloris"));
         assertNormalClientServed();
+    }
+
+    @Test
+    void partOfTheNextHeadSentWithARequestGets408WithinTheHeaderTimeout() throws Exception {
+        // the next head starts in the same segment as a complete request, so it arrives while that exchange runs;
+        // the head clock (1s) must count from those bytes, not the idle clock (30s) from the end of the exchange
+        RawConnection.Result r = RawConnection.exchange(edge.port("plain"), "GET /first HTTP/1.1\r\nHost: localhost"
+                + "\r\n\r\nGET /never-finished HTTP/1.1\r\nHost: local", 6000);
+        assert408AfterTheHeaderTimeout(r, 200, 408);
+        assertThat(origin.seen).noneMatch(x -> x.uri().startsWith("/never-finished"));
+        assertNormalClientServed();
+    }
+
+    @Test
+    void aPipelinedRequestIsNotCutByTheIdleTimeoutWhileItRuns() throws Exception {
+        // its head arrived during the first exchange; when that one ends, the connection is busy, not idle
+        try (EdgeFixture shortIdle = plainEdge("headerTimeout: 1s, idleTimeout: 1s", origin.port())) {
+            RawConnection.Result r = RawConnection.exchange(shortIdle.port("plain"), "GET /first HTTP/1.1\r\n"
+                    + "Host: localhost\r\n\r\nGET /slow/2500 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+                    8000);
+            assertThat(r.statuses()).as("got %s", r.text()).containsExactly(200, 200);
+            assertThat(r.responses().get(1).body()).isEqualTo("slow\n");
+        }
     }
 
     @Test
@@ -333,21 +380,7 @@ final class HostileClientIT {
     @Test
     void connectionFloodIsCappedAtMaxConnections() throws Exception {
         TestOrigin o = TestOrigin.http("a");
-        try (EdgeFixture capped = new EdgeFixture(dir, """
-                server: { eventLoops: 2, shutdownGrace: 1s }
-                listeners:
-                  - { name: plain, address: "127.0.0.1:0", tls: false, http2: false }
-                admin: { enabled: false }
-                accessLog: { enabled: false }
-                limits: { maxConnections: 50, idleTimeout: 30s }
-                tenants:
-                  - name: acme
-                    hosts: [ "localhost" ]
-                    clusters:
-                      origin: { endpoints: [ "127.0.0.1:%d" ] }
-                    routes:
-                      - { to: origin }
-                """.formatted(o.port()))) {
+        try (EdgeFixture capped = plainEdge("maxConnections: 50, idleTimeout: 30s", o.port())) {
             int port = capped.port("plain");
             List<Socket> held = new ArrayList<>();
             try {
@@ -437,21 +470,7 @@ final class HostileClientIT {
         int batch = 1000;
         try (RawOrigin pipeOrigin = new RawOrigin()) {
             pipeOrigin.record = false;
-            try (EdgeFixture pipe = new EdgeFixture(dir, """
-                    server: { eventLoops: 2, shutdownGrace: 1s }
-                    listeners:
-                      - { name: plain, address: "127.0.0.1:0", tls: false, http2: false }
-                    admin: { enabled: false }
-                    accessLog: { enabled: false }
-                    limits: { idleTimeout: 30s }
-                    tenants:
-                      - name: acme
-                        hosts: [ "localhost" ]
-                        clusters:
-                          origin: { endpoints: [ "127.0.0.1:%d" ] }
-                        routes:
-                          - { to: origin }
-                    """.formatted(pipeOrigin.port()));
+            try (EdgeFixture pipe = plainEdge("idleTimeout: 30s", pipeOrigin.port());
                  Socket s = connectPlain(pipe.port("plain"))) {
                 pipeline(s, total, batch, () -> assertNormalClientServed(pipe.port("plain"), "raw /normal trailers=\n"));
                 assertThat(pipeOrigin.requests.get()).isEqualTo(total + 1); // and the normal client

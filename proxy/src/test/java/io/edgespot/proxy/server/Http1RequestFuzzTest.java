@@ -117,7 +117,8 @@ class Http1RequestFuzzTest {
         Http1Timeouts timeouts = new Http1Timeouts(LIMITS.idleTimeout(), LIMITS.headerTimeout(), () -> { });
         channel.pipeline().addLast("timeouts", timeouts);
         channel.pipeline().addLast("http", new CombinedChannelDuplexHandler<>(
-                new StrictRequestDecoder(LIMITS.maxUriBytes() + 32, LIMITS.maxHeaderBytes(), heads),
+                new StrictRequestDecoder(LIMITS.maxUriBytes() + 32, LIMITS.maxHeaderBytes(), heads,
+                        timeouts::headStarted),
                 new HeadAwareResponseEncoder(heads)));
         channel.pipeline().addLast("flow", new FlowControlHandler());
         channel.pipeline().addLast("guard", new RequestGuard(LIMITS, METRICS, timeouts));

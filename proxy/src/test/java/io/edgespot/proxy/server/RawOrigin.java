@@ -5,16 +5,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -40,39 +36,18 @@ final class RawOrigin implements AutoCloseable {
     volatile boolean record = true;
     /** Response body bytes written to sockets so far (a write that blocks is not counted until it returns). */
     final AtomicLong bytesSent = new AtomicLong();
-    private final ServerSocket server;
-    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
-    private volatile boolean closed;
+    private final LoopbackAcceptor acceptor;
 
     RawOrigin() throws IOException {
-        server = new ServerSocket(0, 128, InetAddress.getLoopbackAddress());
-        Thread t = new Thread(this::acceptLoop, "raw-origin");
-        t.setDaemon(true);
-        t.start();
+        acceptor = new LoopbackAcceptor("raw-origin", this::serve);
     }
 
     int port() {
-        return server.getLocalPort();
-    }
-
-    private void acceptLoop() {
-        while (!closed) {
-            try {
-                Socket s = server.accept();
-                open.add(s);
-                Thread t = new Thread(() -> serve(s), "raw-origin-conn");
-                t.setDaemon(true);
-                t.start();
-            } catch (IOException e) {
-                if (closed) {
-                    return;
-                }
-            }
-        }
+        return acceptor.port();
     }
 
     private void serve(Socket s) {
-        try (s) {
+        try {
             s.setTcpNoDelay(true); // one write per small answer, and no Nagle wait behind a delayed ACK
             InputStream in = new BufferedInputStream(s.getInputStream());
             OutputStream out = s.getOutputStream();
@@ -157,8 +132,6 @@ final class RawOrigin implements AutoCloseable {
             }
         } catch (IOException | RuntimeException e) {
             // the peer went away or sent something this origin does not parse
-        } finally {
-            open.remove(s);
         }
     }
 
@@ -181,14 +154,6 @@ final class RawOrigin implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        closed = true;
-        server.close();
-        for (Socket s : open) {
-            try {
-                s.close();
-            } catch (IOException ignored) {
-                // closing
-            }
-        }
+        acceptor.close();
     }
 }

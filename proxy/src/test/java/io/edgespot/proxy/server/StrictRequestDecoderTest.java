@@ -37,7 +37,8 @@ class StrictRequestDecoderTest {
         Http1Timeouts timeouts = new Http1Timeouts(LIMITS.idleTimeout(), LIMITS.headerTimeout(), () -> { });
         channel.pipeline().addLast(timeouts);
         channel.pipeline().addLast(new CombinedChannelDuplexHandler<>(
-                new StrictRequestDecoder(LIMITS.maxUriBytes() + 32, LIMITS.maxHeaderBytes(), heads),
+                new StrictRequestDecoder(LIMITS.maxUriBytes() + 32, LIMITS.maxHeaderBytes(), heads,
+                        timeouts::headStarted),
                 new HeadAwareResponseEncoder(heads)));
         channel.pipeline().addLast(new RequestGuard(LIMITS, metrics, timeouts));
         channel.pipeline().addLast(new ChannelInboundHandlerAdapter() {

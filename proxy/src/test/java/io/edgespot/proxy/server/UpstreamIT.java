@@ -189,10 +189,12 @@ final class UpstreamIT {
         // certificate issued by the tenant CA, but for another name: the handshake fails, nothing is sent
         HttpResponse<String> badName = get("/name/x");
         assertThat(badName.statusCode()).isEqualTo(502);
+        assertThat(badName.body()).startsWith("{\"status\":502,\"reason\":\"upstream TLS handshake failed\"");
         assertThat(wrongName.hits.get()).isZero();
         // right name, but issued by a CA the cluster does not trust
         HttpResponse<String> badCa = get("/ca/x");
         assertThat(badCa.statusCode()).isEqualTo(502);
+        assertThat(badCa.body()).startsWith("{\"status\":502,\"reason\":\"upstream TLS handshake failed\"");
         assertThat(wrongCa.hits.get()).isZero();
         assertThat(edge.metric("edgespot_upstream_errors_total", "kind=\"tls\"")).isGreaterThanOrEqualTo(2);
     }
@@ -210,6 +212,7 @@ final class UpstreamIT {
         // without a client certificate the origin refuses the handshake: nothing reaches it
         HttpResponse<String> refused = get("/anon/x");
         assertThat(refused.statusCode()).as(refused.body()).isEqualTo(502);
+        assertThat(refused.body()).startsWith("{\"status\":502,\"reason\":\"upstream ");
         assertThat(strict.count("/anon")).isZero();
 
         HttpResponse<String> ok = get("/mtls/x");
