@@ -2,19 +2,17 @@ package io.edgespot.proxy.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.edgespot.cache.EntrySealer;
 import io.edgespot.crypto.KeyEncryptionKey;
 import io.edgespot.crypto.TenantKeys;
+import io.edgespot.proxy.cache.CountingSealer;
 import io.edgespot.proxy.cache.SealerFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,39 +21,6 @@ final class SealerFactoryIT {
 
     @TempDir
     Path dir;
-
-    /** Delegates to edgespot's own sealer and counts what the cache asks of it. */
-    static final class CountingSealer implements EntrySealer {
-        final EntrySealer delegate;
-        final AtomicInteger seals = new AtomicInteger();
-        final AtomicInteger opens = new AtomicInteger();
-
-        CountingSealer(EntrySealer delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public byte[] seal(byte[] plaintext, byte[] associatedData) throws GeneralSecurityException {
-            seals.incrementAndGet();
-            return delegate.seal(plaintext, associatedData);
-        }
-
-        @Override
-        public byte[] open(byte[] ciphertext, byte[] associatedData) throws GeneralSecurityException {
-            opens.incrementAndGet();
-            return delegate.open(ciphertext, associatedData);
-        }
-
-        @Override
-        public byte[] tag(byte[] input) {
-            return delegate.tag(input);
-        }
-
-        @Override
-        public String keysetId() {
-            return delegate.keysetId();
-        }
-    }
 
     @Test
     void storesAndHitsGoThroughTheInjectedSealer() throws Exception {
