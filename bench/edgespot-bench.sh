@@ -17,6 +17,12 @@
 # see README.md.
 set -euo pipefail
 
+# Knobs are environment variables only: any argument (e.g. --help) prints the header above instead of running.
+if [ $# -gt 0 ]; then
+  sed -n '2,/^set -/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'
+  case $1 in -h|--help|help) exit 0 ;; *) exit 2 ;; esac
+fi
+
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
 
