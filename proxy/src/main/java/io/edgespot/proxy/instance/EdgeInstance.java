@@ -4,6 +4,7 @@ import io.edgespot.cache.HttpCache;
 import io.edgespot.cache.TenantStats;
 import io.edgespot.proxy.admin.AccessLog;
 import io.edgespot.proxy.admin.AdminServer;
+import io.edgespot.proxy.cache.SealerFactory;
 import io.edgespot.crypto.KeyException;
 import io.edgespot.crypto.tls.ServerTls;
 import io.edgespot.crypto.tls.TlsMaterialException;
@@ -62,7 +63,8 @@ public final class EdgeInstance implements AutoCloseable {
     private Map<String, InetSocketAddress> addresses = Map.of();
     private boolean closed;
 
-    private EdgeInstance(Path configFile, EdgeConfig config) throws TlsMaterialException, IOException {
+    private EdgeInstance(Path configFile, EdgeConfig config, SealerFactory sealers)
+            throws TlsMaterialException, IOException {
         this.configFile = configFile;
         this.cache = HttpCache.builder().listener(metrics.cacheListener()).build();
         metrics.registerCacheGauges(() -> {
@@ -73,7 +75,7 @@ public final class EdgeInstance implements AutoCloseable {
             return stats;
         });
         this.accessLog = AccessLog.open(config.accessLog()).orElse(null);
-        this.server = new EdgeServer(config, metrics, cache, accessLog);
+        this.server = new EdgeServer(config, metrics, cache, accessLog, sealers);
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "edgespot-housekeeping");
             t.setDaemon(true);
@@ -89,9 +91,22 @@ public final class EdgeInstance implements AutoCloseable {
      * @throws StartException with a one-line message when a port is taken or key material cannot be used
      */
     public static EdgeInstance start(Path configFile, EdgeConfig config) throws StartException {
+        return start(configFile, config, SealerFactory.TENANT_KEYS);
+    }
+
+    /**
+     * Starts an instance whose cache seals entries with {@code sealers}; edgespot itself always uses
+     * {@link SealerFactory#TENANT_KEYS} through {@link #start(Path, EdgeConfig)}.
+     *
+     * @param configFile the file {@code config} came from, watched for changes; null for none
+     * @param sealers makes each caching tenant's sealer from its keys
+     * @throws StartException with a one-line message when a port is taken or key material cannot be used
+     */
+    public static EdgeInstance start(Path configFile, EdgeConfig config, SealerFactory sealers)
+            throws StartException {
         EdgeInstance instance;
         try {
-            instance = new EdgeInstance(configFile, config);
+            instance = new EdgeInstance(configFile, config, sealers);
         } catch (TlsMaterialException | KeyException e) {
             throw new StartException(e.getMessage(), e);
         } catch (IOException e) {

@@ -3,6 +3,7 @@ package io.edgespot.proxy.server;
 import io.edgespot.cache.HttpCache;
 import io.edgespot.crypto.tls.TlsMaterialException;
 import io.edgespot.proxy.admin.AccessLog;
+import io.edgespot.proxy.cache.SealerFactory;
 import io.edgespot.proxy.config.EdgeConfig;
 import io.edgespot.proxy.config.EdgeConfig.Listener;
 import io.edgespot.proxy.metrics.EdgeMetrics;
@@ -26,6 +27,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -43,6 +45,7 @@ public final class EdgeServer implements AutoCloseable {
 
     private final EdgeMetrics metrics;
     private final HttpCache cache;
+    private final SealerFactory sealers;
     private final Transport transport;
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
@@ -55,7 +58,8 @@ public final class EdgeServer implements AutoCloseable {
     private final ChannelGroup downstream;
 
     /**
-     * Builds the server; nothing listens before {@link #start()}.
+     * Builds the server, whose cache seals every tenant's entries under its Tink keys
+     * ({@link SealerFactory#TENANT_KEYS}); nothing listens before {@link #start()}.
      *
      * @param cache the shared HTTP cache, or null to run without one
      * @param accessLog where to log each request, or null for no access log
@@ -64,12 +68,27 @@ public final class EdgeServer implements AutoCloseable {
      */
     public EdgeServer(EdgeConfig config, EdgeMetrics metrics, HttpCache cache, AccessLog accessLog)
             throws TlsMaterialException {
+        this(config, metrics, cache, accessLog, SealerFactory.TENANT_KEYS);
+    }
+
+    /**
+     * Builds the server with the given cache sealers; nothing listens before {@link #start()}.
+     *
+     * @param cache the shared HTTP cache, or null to run without one
+     * @param accessLog where to log each request, or null for no access log
+     * @param sealers makes each caching tenant's sealer from its keys, at start and on every reload
+     * @throws TlsMaterialException when a certificate, key or CA file cannot be used
+     * @throws io.edgespot.crypto.KeyException when the KEK or a tenant keyset cannot be opened
+     */
+    public EdgeServer(EdgeConfig config, EdgeMetrics metrics, HttpCache cache, AccessLog accessLog,
+                      SealerFactory sealers) throws TlsMaterialException {
         this.metrics = metrics;
         this.cache = cache;
+        this.sealers = Objects.requireNonNull(sealers, "sealers");
         this.transport = Transport.choose(config.server().nativeTransport());
         EdgeRuntime runtime = EdgeRuntime.build(config, null, metrics);
         if (cache != null) {
-            CacheTenants.apply(cache, config);
+            CacheTenants.apply(cache, config, sealers);
         }
         this.resolver = transport.newResolverGroup();
         Connector connector = new Connector(transport.socketChannel(), resolver);
@@ -152,7 +171,7 @@ public final class EdgeServer implements AutoCloseable {
         }
         EdgeRuntime runtime = EdgeRuntime.build(next, px.runtime(), metrics);
         if (cache != null) {
-            CacheTenants.apply(cache, next);
+            CacheTenants.apply(cache, next, sealers);
         }
         px.swap(runtime);
         health.start(runtime.clusters());

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.edgespot.cache.BodyCollector;
 import io.edgespot.cache.CacheRequest;
-import io.edgespot.cache.EntrySealer;
 import io.edgespot.cache.HttpCache;
 import io.edgespot.cache.LookupResult;
 import io.edgespot.cache.ResponseDecision;
@@ -25,11 +24,9 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.stream.ChunkedInput;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import java.io.ByteArrayOutputStream;
-import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** The proxy's documented call sequence against a real cache sealed with a tenant's Tink keys. */
@@ -140,36 +137,5 @@ final class CacheGlueTest {
         cache.registerTenant("acme", TenantSettings.defaults(), other);
         assertThat(cache.lookup(CacheRequest.get("acme", "https", "shop.test", "/p")))
                 .isInstanceOf(LookupResult.Miss.class);
-    }
-
-    /** Delegates to a real sealer and counts opens, to see when segments are decrypted. */
-    static final class CountingSealer implements EntrySealer {
-        final AtomicInteger opens = new AtomicInteger();
-        private final EntrySealer delegate;
-
-        CountingSealer(EntrySealer delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public byte[] seal(byte[] plaintext, byte[] associatedData) throws GeneralSecurityException {
-            return delegate.seal(plaintext, associatedData);
-        }
-
-        @Override
-        public byte[] open(byte[] ciphertext, byte[] associatedData) throws GeneralSecurityException {
-            opens.incrementAndGet();
-            return delegate.open(ciphertext, associatedData);
-        }
-
-        @Override
-        public byte[] tag(byte[] input) {
-            return delegate.tag(input);
-        }
-
-        @Override
-        public String keysetId() {
-            return delegate.keysetId();
-        }
     }
 }

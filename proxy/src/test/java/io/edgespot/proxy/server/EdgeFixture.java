@@ -1,5 +1,6 @@
 package io.edgespot.proxy.server;
 
+import io.edgespot.proxy.cache.SealerFactory;
 import io.edgespot.proxy.config.ConfigLoader;
 import io.edgespot.proxy.config.EdgeConfig;
 import io.edgespot.proxy.config.FileChecks;
@@ -21,10 +22,15 @@ final class EdgeFixture implements AutoCloseable {
     private final Map<String, InetSocketAddress> addresses;
 
     EdgeFixture(Path dir, String yaml) throws Exception {
+        this(dir, yaml, SealerFactory.TENANT_KEYS);
+    }
+
+    /** The same with the cache's sealers made by {@code sealers}. */
+    EdgeFixture(Path dir, String yaml, SealerFactory sealers) throws Exception {
         EdgeConfig config = parse(dir, yaml);
         this.metrics = new EdgeMetrics(registry);
         this.cache = io.edgespot.cache.HttpCache.builder().listener(metrics.cacheListener()).build();
-        this.server = new EdgeServer(config, metrics, cache, null);
+        this.server = new EdgeServer(config, metrics, cache, null, sealers);
         this.addresses = server.start();
     }
 
