@@ -22,6 +22,9 @@ import javax.net.ssl.SSLSession;
  * <p>For client engines it also pins the endpoint identification algorithm: Netty's {@code JdkSslContext}
  * writes its own (here {@code null}) value into the engine's parameters after the engine is created, which
  * would silently turn hostname verification off. {@link #setSSLParameters} keeps the pinned value instead.
+ *
+ * <p>Its sessions report room for two records per packet ({@link RoomySession}), so that Netty, which drives this
+ * engine as a generic JDK one, can always drain what Conscrypt holds encrypted.
  */
 final class ConscryptEngineAdapter extends SSLEngine {
 
@@ -160,7 +163,7 @@ final class ConscryptEngineAdapter extends SSLEngine {
 
     @Override
     public SSLSession getSession() {
-        return engine.getSession();
+        return new RoomySession(engine.getSession());
     }
 
     @Override

@@ -411,6 +411,37 @@ final class TlsIT {
         assertThat(c1.body()).isEqualTo("origin globex /alpn-curl-h1\n");
     }
 
+    // ---------------------------------------------------------------- large responses
+
+    /**
+     * Fresh connections each fetching 64 KiB, many at once: the first records written after a TLS 1.3 handshake
+     * (session tickets, then full 16 KiB records) must always drain. Before the engine's sessions reported room for
+     * two records, one such connection could leave the event loop spinning in its wrap loop, and every connection
+     * on that loop stalled.
+     */
+    @Test
+    void largeResponsesOnFreshConnectionsNeverStallTheEventLoop() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<Integer>> sizes = new ArrayList<>();
+            for (int i = 0; i < 120; i++) {
+                sizes.add(pool.submit(() -> {
+                    HttpClient fresh = HttpClient.newBuilder().sslContext(fresh())
+                            .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+                    HttpResponse<byte[]> r = fresh.send(HttpRequest.newBuilder(
+                            URI.create("https://localhost:" + port("tls") + "/bytes/65536"))
+                            .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofByteArray());
+                    return r.statusCode() == 200 ? r.body().length : -r.statusCode();
+                }));
+            }
+            for (java.util.concurrent.Future<Integer> f : sizes) {
+                assertThat(f.get(20, TimeUnit.SECONDS)).isEqualTo(65536);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     // ---------------------------------------------------------------- resumption
 
     @Test
