@@ -2,6 +2,7 @@ package io.edgespot.crypto.tls;
 
 import java.security.Provider;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSession;
 import org.conscrypt.Conscrypt;
 
 /**
@@ -64,13 +65,15 @@ public final class Conscrypts {
 
     /**
      * Tells whether an engine's TLS work is done by Conscrypt, directly or behind the wrappers Netty and this
-     * package put around Conscrypt's engine; the wrappers hand out Conscrypt's own session objects.
+     * package put around Conscrypt's engine; the wrappers hand out Conscrypt's own session objects, or ours over them.
      *
      * @param engine an engine, for example {@code sslHandler.engine()}
      * @return {@code true} if the engine, or the session it hands out, is Conscrypt's
      */
     public static boolean isConscryptEngine(SSLEngine engine) {
-        return Conscrypt.isConscrypt(engine) || engine.getSession().getClass().getName().startsWith("org.conscrypt.");
+        SSLSession session = engine.getSession();
+        return Conscrypt.isConscrypt(engine) || session instanceof RoomySession // ours, over a Conscrypt engine
+                || session.getClass().getName().startsWith("org.conscrypt.");
     }
 
     /** Lazily creates the provider so that merely loading this class never touches native code. */
