@@ -133,7 +133,11 @@ final class Lookups {
         for (int i = variants.size() - 1; i >= 0; i--) {
             StoredVariant variant = variants.get(i);
             byte[] fullKey = VaryKey.of(primaryKey, variant.varyNames(), requestHeaders);
-            if (EntryCodec.selectorDigest(sealer, fullKey).equals(variant.selector())) {
+            // Without Vary the full key is the primary key's own: the group was found by that key's tag, and the
+            // head opens only with the full key as associated data (a swapped variant fails there and is dropped),
+            // so a second tag would add a PRF computation per hit and no check.
+            if (variant.varyNames().isEmpty()
+                    || EntryCodec.selectorDigest(sealer, fullKey).equals(variant.selector())) {
                 return new CacheExchange.Selection(variant, fullKey);
             }
         }
