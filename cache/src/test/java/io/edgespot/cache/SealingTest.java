@@ -77,6 +77,9 @@ final class SealingTest {
         store("/b", "B");
         f.store().asMap().put(key("/a"), f.store().get(key("/b")));
         assertThat(f.cache.lookup(get("/a"))).isNotInstanceOf(LookupResult.Hit.class);
+        // /b's head is sealed under /b's full key: opened for /a it fails, is counted and dropped
+        assertThat(f.listener.count("decryptFailed", CacheFixture.TENANT)).isEqualTo(1);
+        assertThat(f.store().get(key("/a"))).isNull();
     }
 
     @Test
