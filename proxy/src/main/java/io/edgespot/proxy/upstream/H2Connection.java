@@ -108,8 +108,9 @@ final class H2Connection extends ChannelInboundHandlerAdapter {
         return channel;
     }
 
-    int activeStreams() {
-        return activeStreams;
+    /** No stream is open on it. */
+    boolean idle() {
+        return activeStreams == 0;
     }
 
     /** Whether a new stream may open now. */
@@ -127,7 +128,7 @@ final class H2Connection extends ChannelInboundHandlerAdapter {
             if (f.isSuccess()) {
                 p.setSuccess(stream);
             } else {
-                streamClosed();
+                streamClosed(); // counted above, never opened
                 p.setFailure(f.cause());
             }
         });

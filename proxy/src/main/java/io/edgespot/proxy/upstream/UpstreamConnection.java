@@ -118,17 +118,19 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof Http2ResetFrame reset) {
-            // The origin reset this stream: the exchange ends as if the connection had closed under it.
-            long code = reset.errorCode();
-            ReferenceCountUtil.release(msg);
-            closed(new IOException("upstream reset the stream (HTTP/2 error " + code + ")"));
-            ctx.close();
-            return;
-        }
-        if (parent != null && msg instanceof HttpResponse response) {
-            for (HttpConversionUtil.ExtensionHeaderNames x : HTTP2_EXTENSION_HEADERS) {
-                response.headers().remove(x.text()); // added by the conversion to HTTP/1 objects, not the origin
+        if (parent != null) {
+            if (msg instanceof Http2ResetFrame reset) {
+                // The origin reset this stream: the exchange ends as if the connection had closed under it.
+                long code = reset.errorCode();
+                ReferenceCountUtil.release(msg);
+                closed(new IOException("upstream reset the stream (HTTP/2 error " + code + ")"));
+                ctx.close();
+                return;
+            }
+            if (msg instanceof HttpResponse response) {
+                for (HttpConversionUtil.ExtensionHeaderNames x : HTTP2_EXTENSION_HEADERS) {
+                    response.headers().remove(x.text()); // added by the conversion to HTTP/1 objects
+                }
             }
         }
         if (listener != null) {

@@ -14,6 +14,7 @@ import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.PromiseNotifier;
 import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
@@ -163,7 +164,7 @@ public final class UpstreamPool {
         }
         for (ArrayDeque<H2Connection> q : http2.values()) {
             for (H2Connection h : q.toArray(new H2Connection[0])) {
-                if (h.activeStreams() == 0) {
+                if (h.idle()) {
                     if (now - h.idleSince >= h.cluster().config().idleTimeout().toNanos()) {
                         h.channel().close();
                     } else {
@@ -192,11 +193,11 @@ public final class UpstreamPool {
         if (h.canOpen()) {
             Waiter w = pollWaiter(h.cluster());
             if (w != null) {
-                h.newStream().addListener(f -> complete(w, f));
+                PromiseNotifier.cascade(h.newStream(), w.promise());
                 return;
             }
         }
-        if (h.activeStreams() == 0) {
+        if (h.idle()) {
             scheduleSweep();
         }
     }
@@ -204,14 +205,6 @@ public final class UpstreamPool {
     private void scheduleSweep() {
         if (sweeper == null) {
             sweeper = loop.schedule(this::sweep, SWEEP_NANOS, TimeUnit.NANOSECONDS);
-        }
-    }
-
-    private static void complete(Waiter w, Future<?> f) {
-        if (f.isSuccess()) {
-            w.promise().setSuccess((UpstreamConnection) f.getNow());
-        } else {
-            w.promise().setFailure(f.cause());
         }
     }
 
@@ -245,7 +238,7 @@ public final class UpstreamPool {
         }
         Waiter w = pollWaiter(cluster);
         EndpointState e = cluster.pick(io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE, null);
-        connect(cluster, e).addListener(f -> complete(w, f));
+        PromiseNotifier.cascade(connect(cluster, e), w.promise());
     }
 
     private Waiter pollWaiter(ClusterState cluster) {
@@ -270,7 +263,7 @@ public final class UpstreamPool {
             ArrayDeque<H2Connection> shared = http2.get(e);
             if (shared != null) {
                 for (H2Connection h : shared) {
-                    if (h.activeStreams() == 0) {
+                    if (h.idle()) {
                         h.channel().close();
                         return;
                     }
@@ -288,7 +281,7 @@ public final class UpstreamPool {
         }
         for (ArrayDeque<H2Connection> q : http2.values()) {
             for (H2Connection h : q.toArray(new H2Connection[0])) {
-                if (h.activeStreams() == 0) {
+                if (h.idle()) {
                     h.channel().close();
                 }
             }
@@ -314,13 +307,7 @@ public final class UpstreamPool {
         H2Connection h = H2Connection.install(this, cluster, endpoint, ch);
         h.established();
         http2.computeIfAbsent(endpoint, k -> new ArrayDeque<>()).add(h);
-        h.newStream().addListener(f -> {
-            if (f.isSuccess()) {
-                promise.trySuccess((UpstreamConnection) f.getNow());
-            } else {
-                promise.tryFailure(f.cause());
-            }
-        });
+        PromiseNotifier.cascade(h.newStream(), promise);
     }
 
     private Future<UpstreamConnection> connect(ClusterState cluster, EndpointState endpoint) {
