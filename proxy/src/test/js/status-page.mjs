@@ -21,6 +21,9 @@ import { createInterface } from 'node:readline';
 import { chromium } from 'playwright-core';
 
 const TIMEOUT_MS = 15_000;
+// Starting Chromium on two CPUs busy with the rest of the test suite took over 15 s once; the Java side waits 60 s
+// for the first answer, which covers this launch and the page's first load.
+const LAUNCH_TIMEOUT_MS = 45_000;
 const DESKTOP = { viewport: { width: 1280, height: 800 } };
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 // As root (--no-sandbox) and without outside network: no background connections Chromium would make on its own.
@@ -118,7 +121,7 @@ async function main() {
     throw new Error('no chromium on PATH (apt-get install chromium), and CHROMIUM is not set');
   }
   mkdirSync(shots, { recursive: true });
-  const browser = await chromium.launch({ executablePath, headless: true, args: ARGS, timeout: TIMEOUT_MS });
+  const browser = await chromium.launch({ executablePath, headless: true, args: ARGS, timeout: LAUNCH_TIMEOUT_MS });
   try {
     const status = new StatusPage(browser, url, []);
     const { page } = await status.open(DESKTOP);
