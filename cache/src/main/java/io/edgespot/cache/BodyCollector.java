@@ -11,12 +11,19 @@ import java.util.function.Predicate;
  * Copies a response body into the cache while it streams to the client, sealing it segment by segment.
  *
  * <p>At most one segment of plaintext is buffered: a segment is sealed as soon as the next byte proves it is not
- * the last. When the body outgrows the tenant's object limit, sealing fails or the proxy aborts, the collector
+ * the last. A body of at most {@link #INLINE_LIMIT} bytes is sealed inside the head. When the body outgrows the tenant's object limit, sealing fails or the proxy aborts, the collector
  * abandons storing and ignores further chunks; the client stream is never affected.
  *
  * <p>Not thread-safe: one exchange feeds it from one thread (its event loop).
  */
 public final class BodyCollector {
+    /**
+     * The largest body sealed together with the head, so that a small hit costs one AEAD open. A larger body is
+     * sealed apart, segment by segment, and opened straight into the buffer that goes to the socket.
+     */
+    static final int INLINE_LIMIT = 4096;
+    private static final byte[] NO_BYTES = new byte[0];
+
     /** The sealed form of a complete body. */
     record Sealed(byte[] head, List<byte[]> segments, long length) {
     }
@@ -131,10 +138,15 @@ public final class BodyCollector {
         byte[] plaintext = Arrays.copyOf(pending, pendingLength);
         try {
             if (nextIndex == 0) {
-                head = EntryCodec.sealHead(sealer, fullKey, storedHeaders, plaintext, last);
-            } else {
-                segments.add(EntryCodec.sealSegment(sealer, fullKey, nextIndex, last, plaintext));
+                boolean inline = last && plaintext.length <= INLINE_LIMIT;
+                head = EntryCodec.sealHead(sealer, fullKey, storedHeaders, inline ? plaintext : NO_BYTES, inline);
+                nextIndex = 1;
+                if (inline) {
+                    pendingLength = 0;
+                    return true;
+                }
             }
+            segments.add(EntryCodec.sealSegment(sealer, fullKey, nextIndex, last, plaintext));
         } catch (GeneralSecurityException e) {
             abandon();
             return false;

@@ -30,7 +30,7 @@ final class EntryCodec {
     }
 
     /** The decrypted head of a stored response. */
-    record Head(HttpFields headers, byte[] firstSegment) {
+    record Head(HttpFields headers, byte[] inlineBody) {
     }
 
     static Digest keyDigest(EntrySealer sealer, byte[] primaryKey) {
@@ -60,10 +60,10 @@ final class EntryCodec {
         }
     }
 
-    /** Seals the header block and the first body segment together. */
-    static byte[] sealHead(EntrySealer sealer, byte[] fullKey, HttpFields headers, byte[] firstSegment,
+    /** Seals the header block together with a small body ({@code inlineBody} is empty when the body is sealed apart). */
+    static byte[] sealHead(EntrySealer sealer, byte[] fullKey, HttpFields headers, byte[] inlineBody,
                            boolean last) throws GeneralSecurityException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + firstSegment.length);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + inlineBody.length);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             List<String[]> lines = new ArrayList<>();
             headers.forEach((name, value) -> lines.add(new String[] {name, value}));
@@ -72,7 +72,7 @@ final class EntryCodec {
                 PrimaryKey.writeString(out, line[0]);
                 PrimaryKey.writeString(out, line[1]);
             }
-            out.write(firstSegment);
+            out.write(inlineBody);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -104,9 +104,10 @@ final class EntryCodec {
         return sealer.seal(plaintext, segmentAd(fullKey, index, last));
     }
 
-    static byte[] openSegment(EntrySealer sealer, byte[] fullKey, int index, boolean last, byte[] ciphertext)
-            throws GeneralSecurityException {
-        return sealer.open(ciphertext, segmentAd(fullKey, index, last));
+    /** Opens body segment {@code index} into {@code dst}; see {@link EntrySealer#open(ByteBuffer, byte[], ByteBuffer)}. */
+    static int openSegment(EntrySealer sealer, byte[] fullKey, int index, boolean last, byte[] ciphertext,
+                           ByteBuffer dst) throws GeneralSecurityException {
+        return sealer.open(ByteBuffer.wrap(ciphertext), segmentAd(fullKey, index, last), dst);
     }
 
     private static byte[] headAd(byte[] fullKey, boolean last) {

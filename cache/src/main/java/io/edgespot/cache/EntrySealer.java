@@ -1,5 +1,6 @@
 package io.edgespot.cache;
 
+import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 
 /**
@@ -33,6 +34,29 @@ public interface EntrySealer {
      * @throws GeneralSecurityException if the ciphertext or associated data was altered, or the key is unknown
      */
     byte[] open(byte[] ciphertext, byte[] associatedData) throws GeneralSecurityException;
+
+    /**
+     * Decrypts {@code ciphertext} into {@code dst}, accepting exactly what {@link #open(byte[], byte[])} accepts.
+     *
+     * <p>The cache opens body segments with it, into the buffer the proxy writes to the socket. An implementation
+     * that can decrypt into a direct buffer without a plaintext array on the heap should; this default opens
+     * through {@link #open(byte[], byte[])} and copies.
+     *
+     * @param ciphertext bytes produced by {@link #seal}, from its position to its limit; the position does not move
+     * @param associatedData the associated data given to {@link #seal}
+     * @param dst receives the plaintext at its position, which advances past it; it has at least
+     *     {@code ciphertext.remaining()} bytes of room
+     * @return the plaintext length
+     * @throws GeneralSecurityException if the ciphertext or associated data was altered, or the key is unknown;
+     *     {@code dst} then holds no plaintext
+     */
+    default int open(ByteBuffer ciphertext, byte[] associatedData, ByteBuffer dst) throws GeneralSecurityException {
+        byte[] sealed = new byte[ciphertext.remaining()];
+        ciphertext.get(ciphertext.position(), sealed);
+        byte[] plaintext = open(sealed, associatedData);
+        dst.put(plaintext);
+        return plaintext.length;
+    }
 
     /**
      * Computes a keyed pseudo-random function of {@code input}; equal inputs give equal outputs under one keyset.

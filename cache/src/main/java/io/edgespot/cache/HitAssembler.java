@@ -33,7 +33,7 @@ final class HitAssembler {
             return new LookupResult.Hit(304, notModified.build(), SealedBody.EMPTY, cacheStatus);
         }
         CachedBody body = "HEAD".equals(request.method()) ? SealedBody.EMPTY
-                : new SealedBody(head.firstSegment(), variant.sealedSegments(), store.sealer(), selection.fullKey(),
+                : new SealedBody(head.inlineBody(), variant.sealedSegments(), store.sealer(), selection.fullKey(),
                         variant.bodyLength(), () -> store.dropCorrupt(keyDigest, variant.selector()));
         return new LookupResult.Hit(variant.status(), headers, body, cacheStatus);
     }

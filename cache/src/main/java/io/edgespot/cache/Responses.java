@@ -151,7 +151,7 @@ final class Responses {
         StoredVariant updated = null;
         try {
             byte[] newHead = EntryCodec.sealHead(store.sealer(), selection.fullKey(), storedHeaders,
-                    head.firstSegment(), old.sealedSegments().isEmpty());
+                    head.inlineBody(), old.sealedSegments().isEmpty());
             updated = old.freshen(freshness, policy.hasValidators(), newHead);
         } catch (GeneralSecurityException e) {
             reason = "seal-failed";
@@ -174,7 +174,7 @@ final class Responses {
                 old.sealedHead());
         return new ResponseDecision.Serve(HitAssembler.assemble(store, exchange.request, exchange.keyDigest,
                 new CacheExchange.Selection(served, selection.fullKey()),
-                new EntryCodec.Head(storedHeaders, head.firstSegment()), now, status.toString()));
+                new EntryCodec.Head(storedHeaders, head.inlineBody()), now, status.toString()));
     }
 
     private LookupResult.Hit staleIfError(CacheExchange exchange, int status, long now) {

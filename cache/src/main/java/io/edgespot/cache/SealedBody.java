@@ -1,24 +1,26 @@
 package io.edgespot.cache;
 
+import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
-import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 
-/** A {@link CachedBody} over sealed segments, opened lazily; segment 0 arrives already opened with the head. */
+/**
+ * A {@link CachedBody} over sealed segments, opened on demand. A small body arrives already opened with the head
+ * (its one segment, numbered 0); a larger one is sealed segments numbered from 1.
+ */
 final class SealedBody implements CachedBody {
     static final CachedBody EMPTY = new SealedBody(new byte[0], List.of(), null, null, 0, () -> { });
 
-    private final byte[] firstSegment;
+    private final byte[] inline;
     private final List<byte[]> sealedSegments;
     private final EntrySealer sealer;
     private final byte[] fullKey;
     private final long length;
     private final Runnable onCorrupt;
 
-    SealedBody(byte[] firstSegment, List<byte[]> sealedSegments, EntrySealer sealer, byte[] fullKey, long length,
+    SealedBody(byte[] inline, List<byte[]> sealedSegments, EntrySealer sealer, byte[] fullKey, long length,
                Runnable onCorrupt) {
-        this.firstSegment = firstSegment;
+        this.inline = inline;
         this.sealedSegments = sealedSegments;
         this.sealer = sealer;
         this.fullKey = fullKey;
@@ -32,32 +34,38 @@ final class SealedBody implements CachedBody {
     }
 
     @Override
-    public Iterator<byte[]> segments() {
-        return new Iterator<>() {
-            private int next = firstSegment.length > 0 ? 0 : 1;
+    public int segmentCount() {
+        return (inline.length > 0 ? 1 : 0) + sealedSegments.size();
+    }
 
-            @Override
-            public boolean hasNext() {
-                return next <= sealedSegments.size();
-            }
+    @Override
+    public int segmentCapacity(int index) {
+        int sealed = sealedIndex(index);
+        return sealed < 0 ? inline.length : sealedSegments.get(sealed).length;
+    }
 
-            @Override
-            public byte[] next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                int index = next++;
-                if (index == 0) {
-                    return firstSegment;
-                }
-                try {
-                    return EntryCodec.openSegment(sealer, fullKey, index, index == sealedSegments.size(),
-                            sealedSegments.get(index - 1));
-                } catch (GeneralSecurityException e) {
-                    onCorrupt.run();
-                    throw new CacheIntegrityException("cached body segment failed to open", e);
-                }
-            }
-        };
+    @Override
+    public int openSegment(int index, ByteBuffer dst) {
+        int sealed = sealedIndex(index);
+        if (sealed < 0) {
+            dst.put(inline);
+            return inline.length;
+        }
+        try {
+            return EntryCodec.openSegment(sealer, fullKey, sealed + 1, sealed == sealedSegments.size() - 1,
+                    sealedSegments.get(sealed), dst);
+        } catch (GeneralSecurityException e) {
+            onCorrupt.run();
+            throw new CacheIntegrityException("cached body segment failed to open", e);
+        }
+    }
+
+    /** Maps a body segment index to its position in {@code sealedSegments}, or -1 for the inline segment. */
+    private int sealedIndex(int index) {
+        int sealed = inline.length > 0 ? index - 1 : index;
+        if (index < 0 || sealed >= sealedSegments.size()) {
+            throw new IndexOutOfBoundsException("segment " + index + " of " + segmentCount());
+        }
+        return sealed;
     }
 }

@@ -9,7 +9,8 @@ import java.util.Set;
  * <p>In clear: the status, the {@link Freshness} timing numbers and directive flags, whether validators exist (not
  * their values), the Vary field <em>names</em>, the body length and segment count, and PRF digests of the Vary
  * selection and of the purge tags. Sealed: every header value and the body. The head ciphertext holds the
- * header block and the first body segment, so a small hit costs one AEAD open.
+ * header block and, for a body of at most {@link BodyCollector#INLINE_LIMIT} bytes, the body, so a small hit costs
+ * one AEAD open; a larger body is sealed apart in segments.
  *
  * @param status the response status
  * @param freshness timing metadata
@@ -19,8 +20,8 @@ import java.util.Set;
  * @param selector the PRF digest of the full (Vary-including) cache key
  * @param tags PRF digests of the Surrogate-Key / Cache-Tag values
  * @param bodyLength the body length in bytes
- * @param sealedHead the sealed header block plus first body segment
- * @param sealedSegments the further sealed body segments, in order
+ * @param sealedHead the sealed header block, plus the body if it is small
+ * @param sealedSegments the sealed body segments, in order (none for a small body)
  */
 record StoredVariant(int status, Freshness freshness, boolean hasValidators, boolean invalidated,
                      List<String> varyNames, Digest selector, Set<Digest> tags, long bodyLength,

@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Iterator;
+import java.util.Arrays;
 
 /** A cache with a fake clock, a same-thread executor and a manual scheduler, plus request/response helpers. */
 final class CacheFixture {
@@ -97,10 +98,18 @@ final class CacheFixture {
 
     static byte[] bytes(CachedBody body) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (Iterator<byte[]> it = body.segments(); it.hasNext(); ) {
-            out.writeBytes(it.next());
+        for (int i = 0; i < body.segmentCount(); i++) {
+            out.writeBytes(segment(body, i));
         }
         return out.toByteArray();
+    }
+
+    /** Opens one segment into a heap buffer of exactly the capacity the body asks for. */
+    static byte[] segment(CachedBody body, int index) {
+        ByteBuffer dst = ByteBuffer.allocate(body.segmentCapacity(index));
+        int length = body.openSegment(index, dst);
+        assertThat(dst.position()).isEqualTo(length);
+        return Arrays.copyOf(dst.array(), length);
     }
 
     static String cacheStatus(ResponseDecision decision) {

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -131,10 +130,12 @@ final class SealingTest {
                 v.freshness(), v.hasValidators(), false, v.varyNames(), v.selector(), v.tags(), v.bodyLength(),
                 v.sealedHead(), v.sealedSegments().subList(0, v.sealedSegments().size() - 1))));
         LookupResult.Hit hit = CacheFixture.hit(big.cache.lookup(get("/big")));
-        Iterator<byte[]> segments = hit.body().segments();
-        assertThat(segments.next()).hasSize(1024);
-        assertThat(segments.next()).hasSize(1024);
-        assertThatThrownBy(segments::next).isInstanceOf(CacheIntegrityException.class);
+        assertThat(hit.body().segmentCount()).isEqualTo(3);
+        assertThat(CacheFixture.segment(hit.body(), 0)).hasSize(1024);
+        assertThat(CacheFixture.segment(hit.body(), 1)).hasSize(1024);
+        assertThatThrownBy(() -> CacheFixture.segment(hit.body(), 2))
+                .as("the segment sealed as not the last cannot end the body")
+                .isInstanceOf(CacheIntegrityException.class);
         assertThat(big.listener.count("decryptFailed", CacheFixture.TENANT)).isEqualTo(1);
         assertThat(big.store().asMap()).isEmpty();
     }

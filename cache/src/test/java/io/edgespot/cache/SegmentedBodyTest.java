@@ -4,7 +4,7 @@ import static io.edgespot.cache.CacheFixture.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
-import java.util.Iterator;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,18 +28,55 @@ final class SegmentedBodyTest {
         assertThat(collector.bytesCollected()).isEqualTo(body.length);
         assertThat(collector.complete()).isTrue();
         StoredVariant stored = f.store().asMap().values().iterator().next().variants().get(0);
-        assertThat(stored.sealedSegments()).hasSize(15);
+        assertThat(stored.sealedSegments()).hasSize(16);
         assertThat(stored.bodyLength()).isEqualTo(body.length);
 
         LookupResult.Hit hit = CacheFixture.hit(f.cache.lookup(get("/big")));
         long opensAfterLookup = f.sealer.opens.get();
-        Iterator<byte[]> segments = hit.body().segments();
-        byte[] first = segments.next();
-        assertThat(first).hasSize(64 * 1024);
-        assertThat(f.sealer.opens.get()).as("first segment came with the head").isEqualTo(opensAfterLookup);
-        segments.next();
+        assertThat(hit.body().segmentCount()).isEqualTo(16);
+        assertThat(f.sealer.opens.get()).as("no segment opened before it is asked for").isEqualTo(opensAfterLookup);
+        assertThat(CacheFixture.segment(hit.body(), 0)).isEqualTo(Arrays.copyOf(body, 64 * 1024));
         assertThat(f.sealer.opens.get()).isEqualTo(opensAfterLookup + 1);
+        assertThat(CacheFixture.segment(hit.body(), 15)).isEqualTo(Arrays.copyOfRange(body, 15 * 64 * 1024,
+                body.length));
+        assertThat(f.sealer.opens.get()).isEqualTo(opensAfterLookup + 2);
         assertThat(CacheFixture.bytes(hit.body())).isEqualTo(body);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, BodyCollector.INLINE_LIMIT})
+    void smallBodyComesWithTheHead(int size) {
+        CacheFixture f = new CacheFixture();
+        byte[] body = new byte[size];
+        new Random(size).nextBytes(body);
+        f.respond(CacheFixture.exchange(f.cache.lookup(get("/s"))), 200, f.response("cache-control", "max-age=60"),
+                body);
+
+        LookupResult.Hit hit = CacheFixture.hit(f.cache.lookup(get("/s")));
+        long opensAfterLookup = f.sealer.opens.get();
+
+        assertThat(CacheFixture.bytes(hit.body())).isEqualTo(body);
+        assertThat(hit.body().segmentCount()).isEqualTo(size == 0 ? 0 : 1);
+        assertThat(f.sealer.opens.get()).as("the body was opened with the head").isEqualTo(opensAfterLookup);
+        assertThat(f.store().asMap().values().iterator().next().variants().get(0).sealedSegments()).isEmpty();
+    }
+
+    @Test
+    void bodyAboveTheInlineLimitIsSealedApartAndOpenedOnDemand() {
+        CacheFixture f = new CacheFixture();
+        byte[] body = new byte[BodyCollector.INLINE_LIMIT + 1];
+        new Random(7).nextBytes(body);
+        f.respond(CacheFixture.exchange(f.cache.lookup(get("/m"))), 200, f.response("cache-control", "max-age=60"),
+                body);
+
+        LookupResult.Hit hit = CacheFixture.hit(f.cache.lookup(get("/m")));
+        long opensAfterLookup = f.sealer.opens.get();
+
+        assertThat(hit.body().segmentCount()).isEqualTo(1);
+        assertThat(hit.body().segmentCapacity(0)).isGreaterThanOrEqualTo(body.length);
+        assertThat(CacheFixture.segment(hit.body(), 0)).isEqualTo(body);
+        assertThat(f.sealer.opens.get()).isEqualTo(opensAfterLookup + 1);
+        assertThat(f.store().asMap().values().iterator().next().variants().get(0).sealedSegments()).hasSize(1);
     }
 
     @ParameterizedTest
@@ -54,6 +91,6 @@ final class SegmentedBodyTest {
         assertThat(hit.body().length()).isEqualTo(size);
         assertThat(CacheFixture.bytes(hit.body())).isEqualTo(body);
         StoredVariant stored = f.store().asMap().values().iterator().next().variants().get(0);
-        assertThat(stored.sealedSegments()).hasSize(Math.max(0, (size - 1) / 1024));
+        assertThat(stored.sealedSegments()).hasSize(size <= 1024 ? 0 : (size + 1023) / 1024);
     }
 }

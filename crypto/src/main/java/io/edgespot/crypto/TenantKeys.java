@@ -12,6 +12,7 @@ import com.google.crypto.tink.prf.PredefinedPrfParameters;
 import com.google.crypto.tink.prf.Prf;
 import com.google.crypto.tink.prf.PrfSet;
 import com.google.crypto.tink.streamingaead.PredefinedStreamingAeadParameters;
+import io.edgespot.crypto.tls.Conscrypts;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -75,6 +76,7 @@ public final class TenantKeys {
     private final Aead aead;
     private final StreamingAead streamingAead;
     private final PrfSet prfSet;
+    private final DirectGcmOpener directOpener;
 
     private TenantKeys(String tenant, Map<KeyInfo.Role, KeysetHandle> handles, SortedSet<Integer> destroyedKeyIds)
             throws GeneralSecurityException {
@@ -86,6 +88,8 @@ public final class TenantKeys {
         this.streamingAead = handle(KeyInfo.Role.STREAMING_AEAD)
                 .getPrimitive(RegistryConfiguration.get(), StreamingAead.class);
         this.prfSet = handle(KeyInfo.Role.PRF).getPrimitive(RegistryConfiguration.get(), PrfSet.class);
+        this.directOpener = DirectGcmOpener.of(handle(KeyInfo.Role.AEAD),
+                Conscrypts.isAvailable() ? Conscrypts.provider() : null);
     }
 
     /**
@@ -222,6 +226,40 @@ public final class TenantKeys {
      */
     public byte[] open(byte[] ciphertext, byte[] associatedData) throws GeneralSecurityException {
         return aead.decrypt(ciphertext, ad(associatedData));
+    }
+
+    /**
+     * Decrypts a cache entry sealed by {@link #seal} into a buffer, accepting exactly what {@link #open(byte[],
+     * byte[])} accepts.
+     *
+     * <p>Into a direct buffer, where Conscrypt is available, the ciphertext is copied into {@code dst} and opened
+     * there by BoringSSL, with no plaintext array on the heap; otherwise through Tink, then copied.
+     *
+     * @param ciphertext the sealed entry, from its position to its limit; the position does not move
+     * @param associatedData the same cache key bytes given to {@code seal}
+     * @param dst receives the plaintext at its position, which advances past it; it needs
+     *     {@code ciphertext.remaining()} bytes of room. After a failure it holds no plaintext.
+     * @return the plaintext length
+     * @throws GeneralSecurityException as {@link #open(byte[], byte[])} does
+     * @throws IllegalArgumentException if {@code dst} has less room than the ciphertext's length
+     */
+    public int open(ByteBuffer ciphertext, byte[] associatedData, ByteBuffer dst) throws GeneralSecurityException {
+        if (dst.remaining() < ciphertext.remaining()) {
+            throw new IllegalArgumentException("destination has " + dst.remaining() + " bytes of room, the "
+                    + "ciphertext is " + ciphertext.remaining() + " bytes");
+        }
+        byte[] fullAd = ad(associatedData);
+        if (directOpener != null) {
+            int opened = directOpener.open(ciphertext, fullAd, dst);
+            if (opened != DirectGcmOpener.DECLINED) {
+                return opened;
+            }
+        }
+        byte[] sealed = new byte[ciphertext.remaining()];
+        ciphertext.get(ciphertext.position(), sealed);
+        byte[] plaintext = aead.decrypt(sealed, fullAd);
+        dst.put(plaintext);
+        return plaintext.length;
     }
 
     /**

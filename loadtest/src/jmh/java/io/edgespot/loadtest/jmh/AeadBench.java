@@ -2,6 +2,7 @@ package io.edgespot.loadtest.jmh;
 
 import io.edgespot.crypto.TenantKeys;
 import io.edgespot.proxy.cache.TenantEntrySealer;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.SplittableRandom;
@@ -23,7 +24,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * AEAD seal and open of one cache entry or body segment (AES256-GCM through Tink), at sizes from a small header
  * block to a whole 1 MiB body.
  *
- * <p>{@code keys*} call {@link TenantKeys} directly; {@code sealer*} go through the proxy's
+ * <p>{@code keys*} call {@link TenantKeys} directly ({@code keysOpenDirect} opens into a direct buffer, as the
+ * cache does for body segments); {@code sealer*} go through the proxy's
  * {@link TenantEntrySealer}, which is what the cache calls. The associated data is an 80-byte cache key, as the
  * cache passes one; {@link TenantKeys} prefixes the tenant to it on every call. The cache seals bodies in segments of
  * at most 64 KiB (HttpCacheBuilder.DEFAULT_SEGMENT_SIZE), so 1 MiB is an upper bound, not the usual case.
@@ -46,6 +48,8 @@ public class AeadBench {
     private byte[] plaintext;
     private byte[] associatedData;
     private byte[] sealed;
+    private ByteBuffer sealedBuffer;
+    private ByteBuffer directOut;
 
     @Setup(Level.Trial)
     public void setUp() throws GeneralSecurityException {
@@ -56,6 +60,8 @@ public class AeadBench {
         associatedData = "edgespot-key-v1|bench-tenant|https|www.example.com|/static/app.3f9c2a.js?v=12#####"
                 .getBytes(StandardCharsets.US_ASCII);
         sealed = keys.seal(plaintext, associatedData);
+        sealedBuffer = ByteBuffer.wrap(sealed);
+        directOut = ByteBuffer.allocateDirect(sealed.length);
     }
 
     @Benchmark
@@ -66,6 +72,13 @@ public class AeadBench {
     @Benchmark
     public byte[] keysOpen() throws GeneralSecurityException {
         return keys.open(sealed, associatedData);
+    }
+
+    /** What a cache hit does for a body segment: open into a direct buffer (BoringSSL, no plaintext array). */
+    @Benchmark
+    public int keysOpenDirect() throws GeneralSecurityException {
+        directOut.clear();
+        return keys.open(sealedBuffer, associatedData, directOut);
     }
 
     @Benchmark

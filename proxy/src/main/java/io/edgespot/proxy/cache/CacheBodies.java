@@ -5,50 +5,66 @@ import io.edgespot.cache.CacheIntegrityException;
 import io.edgespot.cache.CachedBody;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.HttpChunkedInput;
-import io.netty.handler.stream.ChunkedInput;
 import java.nio.ByteBuffer;
-import java.util.Iterator;
 
 /**
- * Moves bodies between Netty buffers and the cache: a {@link CachedBody} out as buffers, one decrypted segment at
- * a time, and upstream body chunks into a {@link BodyCollector} without copying them.
+ * Moves bodies between Netty buffers and the cache: a {@link CachedBody} out as direct buffers, one decrypted
+ * segment at a time, and upstream body chunks into a {@link BodyCollector} without copying them.
  *
- * <p>Out: {@link #chunks} and {@link #httpChunks} are {@link ChunkedInput}s for Netty's {@code ChunkedWriteHandler}
- * (or {@code Http2DataChunkedInput}). The handler asks for the next chunk only while the channel is writable, so
- * a segment is decrypted only when the client can take it, and the first bytes leave before the last segment is
- * opened. Each chunk wraps the decrypted segment without copying it.
+ * <p>Out: {@link #openSegment} decrypts one segment into a pooled direct buffer, which goes to the socket as it
+ * is; the caller opens the next segment only while the channel is writable, so a slow client holds at most one
+ * plaintext segment, and the first bytes leave before the last segment is opened. A segment that fails
+ * authentication throws {@link CacheIntegrityException} after the status and headers may already have gone out,
+ * so the proxy must reset the stream or close the connection rather than end the response normally.
  *
- * <p>A segment that fails authentication makes the read throw {@link CacheIntegrityException}: the write of the
- * chunked input then fails with it, after the status and headers may already have gone out, so the proxy must
- * reset the stream or close the connection rather than end the response normally.
- *
- * <p>Stateless; each input returned is used by one channel.
+ * <p>Stateless.
  */
 public final class CacheBodies {
+    /** A body with no bytes, for responses that carry none (HEAD, 204, 304). */
+    public static final CachedBody EMPTY = new CachedBody() {
+        @Override
+        public long length() {
+            return 0;
+        }
+
+        @Override
+        public int segmentCount() {
+            return 0;
+        }
+
+        @Override
+        public int segmentCapacity(int index) {
+            throw new IndexOutOfBoundsException("segment " + index + " of an empty body");
+        }
+
+        @Override
+        public int openSegment(int index, ByteBuffer dst) {
+            throw new IndexOutOfBoundsException("segment " + index + " of an empty body");
+        }
+    };
+
     private CacheBodies() {
     }
 
     /**
-     * Returns the body as a chunked input of buffers, one per segment.
+     * Decrypts one segment of a cached body into a new direct buffer.
      *
      * @param body the cached body, e.g. from a {@code LookupResult.Hit}
-     * @return a chunked input that decrypts each segment when it is read
+     * @param index the segment, from 0 to {@code body.segmentCount() - 1}
+     * @param allocator where the buffer comes from
+     * @return the segment's plaintext; the caller owns the buffer
+     * @throws CacheIntegrityException if the segment fails to open; no buffer is then held
      */
-    public static ChunkedInput<ByteBuf> chunks(CachedBody body) {
-        return new SegmentInput(body);
-    }
-
-    /**
-     * Returns the body as HTTP/1.1 content: one {@code HttpContent} per segment, then a {@code LastHttpContent}.
-     *
-     * @param body the cached body
-     * @return a chunked input to write after the response head
-     */
-    public static HttpChunkedInput httpChunks(CachedBody body) {
-        return new HttpChunkedInput(chunks(body));
+    public static ByteBuf openSegment(CachedBody body, int index, ByteBufAllocator allocator) {
+        int capacity = body.segmentCapacity(index);
+        ByteBuf buffer = allocator.directBuffer(capacity);
+        try {
+            buffer.writerIndex(body.openSegment(index, buffer.nioBuffer(0, capacity)));
+            return buffer;
+        } catch (RuntimeException e) {
+            buffer.release();
+            throw e;
+        }
     }
 
     /**
@@ -80,53 +96,5 @@ public final class CacheBodies {
         byte[] copy = new byte[length];
         chunk.getBytes(index, copy);
         return collector.append(copy);
-    }
-
-    /** Reads a cached body segment by segment; the segment's plaintext array becomes the chunk's memory. */
-    private static final class SegmentInput implements ChunkedInput<ByteBuf> {
-        private final long length;
-        private final Iterator<byte[]> segments;
-        private long progress;
-
-        SegmentInput(CachedBody body) {
-            this.length = body.length();
-            this.segments = body.segments();
-        }
-
-        @Override
-        public boolean isEndOfInput() {
-            return !segments.hasNext();
-        }
-
-        @Override
-        public void close() {
-            // Nothing is held but sealed segments, which belong to the cache entry.
-        }
-
-        @Deprecated
-        @Override
-        public ByteBuf readChunk(ChannelHandlerContext ctx) {
-            return readChunk(ctx.alloc());
-        }
-
-        @Override
-        public ByteBuf readChunk(ByteBufAllocator allocator) {
-            if (!segments.hasNext()) {
-                return null;
-            }
-            byte[] segment = segments.next();
-            progress += segment.length;
-            return Unpooled.wrappedBuffer(segment);
-        }
-
-        @Override
-        public long length() {
-            return length;
-        }
-
-        @Override
-        public long progress() {
-            return progress;
-        }
     }
 }

@@ -3,6 +3,7 @@ package io.edgespot.proxy.cache;
 import io.edgespot.cache.EntrySealer;
 import io.edgespot.crypto.KeyInfo;
 import io.edgespot.crypto.TenantKeys;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -58,6 +59,12 @@ public final class TenantEntrySealer implements EntrySealer {
     @Override
     public byte[] open(byte[] ciphertext, byte[] associatedData) throws GeneralSecurityException {
         return keys.open(ciphertext, associatedData);
+    }
+
+    /** {@inheritDoc} Into a direct buffer BoringSSL decrypts in place, with no plaintext array on the heap. */
+    @Override
+    public int open(ByteBuffer ciphertext, byte[] associatedData, ByteBuffer dst) throws GeneralSecurityException {
+        return keys.open(ciphertext, associatedData, dst);
     }
 
     /**

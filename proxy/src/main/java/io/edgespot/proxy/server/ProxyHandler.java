@@ -381,8 +381,10 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         private BodyCollector collector;
         /** The Cache-Status of a response the proxy makes itself. */
         private String cacheStatus;
-        /** The rest of a cache hit's body while it is being written. */
-        private java.util.Iterator<byte[]> hitSegments;
+        /** A cache hit's body while it is being written, the next segment to open, and the bytes opened so far. */
+        private io.edgespot.cache.CachedBody hitBody;
+        private int hitNext;
+        private long hitOpened;
         /** Body bytes sent downstream, for the access log. */
         private long bytesSent;
         /** Held from an admitted WebSocket upgrade until the tunnel closes, or the upgrade fails. */
@@ -554,7 +556,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             cacheStatus = hit.cacheStatus();
             bytesSent = bodyless ? 0 : hit.body().length();
             ctx.write(head);
-            hitSegments = bodyless ? java.util.Collections.emptyIterator() : hit.body().segments();
+            hitBody = bodyless ? CacheBodies.EMPTY : hit.body();
+            hitNext = 0;
+            hitOpened = 0;
             writeHitSegments();
         }
 
@@ -563,22 +567,27 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
          * when it is about to be written, so a slow client holds at most one plaintext segment here.
          */
         private void writeHitSegments() {
+            io.edgespot.cache.CachedBody body = hitBody;
             try {
-                while (hitSegments.hasNext()) {
+                while (hitNext < body.segmentCount()) {
                     if (!ctx.channel().isWritable()) {
                         ctx.flush(); // resumed by onDownstreamWritable
                         return;
                     }
-                    byte[] segment = hitSegments.next();
-                    ctx.write(new io.netty.handler.codec.http.DefaultHttpContent(
-                            io.netty.buffer.Unpooled.wrappedBuffer(segment)));
+                    io.netty.buffer.ByteBuf segment = CacheBodies.openSegment(body, hitNext++, ctx.alloc());
+                    hitOpened += segment.readableBytes();
+                    ctx.write(new io.netty.handler.codec.http.DefaultHttpContent(segment));
                 }
             } catch (RuntimeException e) { // CacheIntegrityException: the client must see a cut, not an end
-                hitSegments = null;
+                hitBody = null;
                 abortDownstream();
                 return;
             }
-            hitSegments = null;
+            hitBody = null;
+            if (hitOpened != body.length()) {
+                abortDownstream(); // the segments do not add up to the Content-Length already sent
+                return;
+            }
             ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(f -> {
                 if (!f.isSuccess()) {
                     abortDownstream();
@@ -906,7 +915,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         }
 
         void onDownstreamWritable() {
-            if (!done && hitSegments != null) {
+            if (!done && hitBody != null) {
                 writeHitSegments();
                 return;
             }

@@ -1,6 +1,7 @@
 package io.edgespot.proxy.cache;
 
 import io.edgespot.cache.EntrySealer;
+import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -24,6 +25,12 @@ public final class CountingSealer implements EntrySealer {
     public byte[] open(byte[] ciphertext, byte[] associatedData) throws GeneralSecurityException {
         opens.incrementAndGet();
         return delegate.open(ciphertext, associatedData);
+    }
+
+    @Override
+    public int open(ByteBuffer ciphertext, byte[] associatedData, ByteBuffer dst) throws GeneralSecurityException {
+        opens.incrementAndGet();
+        return delegate.open(ciphertext, associatedData, dst);
     }
 
     @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.edgespot.cache.BodyCollector;
 import io.edgespot.cache.CacheRequest;
+import io.edgespot.cache.CachedBody;
 import io.edgespot.cache.HttpCache;
 import io.edgespot.cache.HttpFields;
 import io.edgespot.cache.LookupResult;
@@ -11,8 +12,8 @@ import io.edgespot.cache.ResponseDecision;
 import io.edgespot.cache.TenantSettings;
 import io.edgespot.crypto.TenantKeys;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Iterator;
 
 /** A real {@link HttpCache} on a same-thread executor with one tenant sealed by {@link TenantEntrySealer}. */
 final class GlueCache {
@@ -57,13 +58,25 @@ final class GlueCache {
         assertThat(collector.complete()).isTrue();
     }
 
-    /** Looks {@code path} up, which must hit, and returns the whole body as ASCII. */
-    String storedBody(String path) {
+    /** Stores a cacheable 200 with {@code body} under {@code path}. */
+    void store(String path, String body) {
+        store(cache, get(path), body);
+    }
+
+    /** Looks {@code path} up, which must hit, and returns its body. */
+    CachedBody hitBody(String path) {
         LookupResult hit = cache.lookup(get(path));
         assertThat(hit).isInstanceOf(LookupResult.Hit.class);
+        return ((LookupResult.Hit) hit).body();
+    }
+
+    /** Looks {@code path} up, which must hit, and returns the whole body as ASCII, opened into heap buffers. */
+    String storedBody(String path) {
+        CachedBody body = hitBody(path);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (Iterator<byte[]> it = ((LookupResult.Hit) hit).body().segments(); it.hasNext(); ) {
-            out.writeBytes(it.next());
+        for (int i = 0; i < body.segmentCount(); i++) {
+            ByteBuffer dst = ByteBuffer.allocate(body.segmentCapacity(i));
+            out.write(dst.array(), 0, body.openSegment(i, dst));
         }
         return out.toString(StandardCharsets.US_ASCII);
     }

@@ -14,6 +14,7 @@ import io.edgespot.proxy.testing.HeapDumpScan;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -22,7 +23,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.stream.ChunkedWriteHandler;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -42,12 +43,14 @@ import org.junit.jupiter.api.io.TempDir;
  * that Vary selected.
  *
  * <p>The markers are assembled at run time from pieces, so no class constant pool holds them, and are rebuilt
- * only after each dump to search for them. A first dump, taken while a {@code Hit} is still referenced, proves
- * that the search finds plaintext where it exists.
+ * only after each dump to search for them. A first dump, taken while a {@code Hit} (its opened headers) and a copy
+ * of the body are still referenced, proves that the search finds plaintext where it exists. A large body is
+ * opened straight into pooled direct buffers, so it is never on the heap.
  *
  * <p>The dump is of live objects ({@code dumpHeap(file, true)} runs a full GC first), which is what a heap-dump
  * tool gives an operator. Outside what it sees: garbage not yet collected, and Netty's pooled direct memory,
- * which keeps the bytes of released upstream chunks until it reuses them (a core dump would show those).
+ * which keeps the bytes of released upstream chunks and served segments until it reuses them (a core dump would
+ * show those).
  */
 final class PlaintextRetentionTest {
     private static final String VARY_HEADER = "x-edgespot-user";
@@ -64,10 +67,12 @@ final class PlaintextRetentionTest {
         storeThroughNetty(cache);
 
         LookupResult.Hit held = serveThroughNetty(cache);
+        byte[] heldBody = body(); // the body never reaches the heap now; a copy held here is the control
         Map<String, Integer> whileHeld = scan(dump("held"));
-        assertThat(whileHeld).as("search finds plaintext that a live Hit holds")
+        assertThat(whileHeld).as("search finds plaintext that a live Hit and a live array hold")
                 .containsKeys("BODY/ISO-8859-1", "RESPONSE-HEADER/ISO-8859-1", "REQUEST-HEADER/ISO-8859-1");
         Reference.reachabilityFence(held);
+        Arrays.fill(heldBody, (byte) 0);
         held = null;
 
         Map<String, Integer> afterwards = scan(dump("done"));
@@ -114,9 +119,12 @@ final class PlaintextRetentionTest {
         HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(hit.status()));
         NettyFields.copyInto(hit.headers(), response.headers());
-        EmbeddedChannel channel = new EmbeddedChannel(new ChunkedWriteHandler());
+        EmbeddedChannel channel = new EmbeddedChannel();
         channel.write(response);
-        channel.writeAndFlush(CacheBodies.httpChunks(hit.body())).syncUninterruptibly();
+        for (int i = 0; i < hit.body().segmentCount(); i++) {
+            channel.write(new DefaultHttpContent(CacheBodies.openSegment(hit.body(), i, channel.alloc())));
+        }
+        channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).syncUninterruptibly();
         byte[] served = new byte[BODY_BYTES];
         int length = 0;
         for (Object message; (message = channel.readOutbound()) != null; ) {
