@@ -148,7 +148,7 @@ final class DownstreamInitializer extends ChannelInitializer<Channel> {
         p.addLast("mux", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel stream) {
-                stream.config().setAutoRead(false);
+                stream.config().setAutoRead(false).setAllocator(stream.parent().config().getAllocator());
                 stream.pipeline().addLast(Http2StreamErrorGuard.INSTANCE);
                 stream.pipeline().addLast(Http2WebSocketRequests.INSTANCE);
                 stream.pipeline().addLast("http", new Http2StreamFrameToHttpObjectCodec(true, true));

@@ -1,6 +1,8 @@
 package io.edgespot.proxy.upstream;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.resolver.AddressResolverGroup;
@@ -23,8 +25,12 @@ public record Connector(Class<? extends SocketChannel> channelClass,
         Objects.requireNonNull(resolver, "resolver");
     }
 
-    /** A bootstrap for a connection from {@code loop}. */
+    /**
+     * A bootstrap for a connection from {@code loop}, allocating from the same pooled allocator as the downstream
+     * connections (Netty's default, the adaptive allocator, cost about 1 µs more per proxied request here).
+     */
     Bootstrap bootstrap(EventLoop loop) {
-        return new Bootstrap().group(loop).channel(channelClass).resolver(resolver);
+        return new Bootstrap().group(loop).channel(channelClass).resolver(resolver)
+                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT);
     }
 }
