@@ -37,4 +37,30 @@ final class HitAssembler {
                         variant.bodyLength(), () -> store.dropCorrupt(keyDigest, variant.selector()));
         return new LookupResult.Hit(variant.status(), headers, body, cacheStatus);
     }
+
+    /**
+     * Cuts a full 200 hit to the request's Range: a 206 with {@code Content-Range} and the bytes of the range, a 416
+     * when no byte of it exists, or the hit unchanged (another status, or a Range that is ignored).
+     *
+     * @param segmentSize the plaintext size of every stored segment but the last
+     */
+    static LookupResult.Hit withRange(LookupResult.Hit hit, CacheRequest request, HttpFields stored,
+                                      int segmentSize) {
+        if (hit.status() != 200) {
+            return hit;
+        }
+        long length = hit.body().length();
+        ByteRanges.Outcome outcome = ByteRanges.resolve(request.headers(), stored, length);
+        if (outcome instanceof ByteRanges.Part part) {
+            HttpFields headers = hit.headers().toBuilder().set("content-range", part.contentRange(length)).build();
+            return new LookupResult.Hit(206, headers,
+                    new RangedBody(hit.body(), part.first(), part.length(), segmentSize), hit.cacheStatus());
+        }
+        if (outcome instanceof ByteRanges.Unsatisfiable) {
+            HttpFields.Builder headers = HttpFields.builder().add("content-range", "bytes */" + length);
+            hit.headers().getAll("cache-status").forEach(value -> headers.add("cache-status", value));
+            return new LookupResult.Hit(416, headers.build(), SealedBody.EMPTY, hit.cacheStatus());
+        }
+        return hit;
+    }
 }

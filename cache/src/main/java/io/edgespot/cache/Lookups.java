@@ -55,10 +55,10 @@ final class Lookups {
                     ? CacheExchange.Kind.BYPASS : CacheExchange.Kind.UNSAFE;
             return bypass(store, request, kind, "method");
         }
-        if (request.headers().contains("range")) {
-            return bypass(store, request, CacheExchange.Kind.BYPASS, "bypass");
-        }
         CacheControl requestControl = requestControl(request.headers());
+        if ("GET".equals(method) && request.headers().contains("range")) {
+            return rangeLookup(store, request, requestControl); // HEAD ignores Range (RFC 9110 §14.2)
+        }
         byte[] primaryKey = PrimaryKey.of(request, store.settings().queryMode()).encode();
         Digest keyDigest = store.keyDigest(primaryKey);
         long now = ctx.now();
@@ -107,6 +107,34 @@ final class Lookups {
             return onlyIfCachedMiss(store);
         }
         return forward(store, request, primaryKey, keyDigest, selection, "stale", now, waitedFwd);
+    }
+
+    /**
+     * A range request is answered from a fresh stored 200 (a 206 or 416 cut from it, or the whole response when
+     * the range is ignored); anything else goes to the origin as it came, Range included, and its answer is neither
+     * stored nor shared with other waiters.
+     */
+    private LookupResult rangeLookup(TenantStore store, CacheRequest request, CacheControl requestControl) {
+        long now = ctx.now();
+        if (!requestControl.noCache()) {
+            byte[] primaryKey = PrimaryKey.of(request, store.settings().queryMode()).encode();
+            Digest keyDigest = store.keyDigest(primaryKey);
+            CacheExchange.Selection selection = select(store, store.get(keyDigest), primaryKey, request.headers());
+            if (selection != null && selection.variant().status() == 200 && selection.variant().isFresh(now)
+                    && clientAccepts(requestControl, selection.variant().freshness(), now)) {
+                EntryCodec.Head head = open(store, keyDigest, selection);
+                if (head != null) {
+                    store.recordHit();
+                    ctx.listener().hit(store.name);
+                    String status = CacheStatus.hit(ctx.name())
+                            .ttl(selection.variant().freshness().ttlMillis(now)).toString();
+                    LookupResult.Hit hit = HitAssembler.assemble(store, request, keyDigest, selection, head, now,
+                            status);
+                    return HitAssembler.withRange(hit, request, head.headers(), ctx.segmentSize());
+                }
+            }
+        }
+        return bypass(store, request, CacheExchange.Kind.BYPASS, "bypass");
     }
 
     private static boolean clientAccepts(CacheControl requestControl, Freshness freshness, long now) {

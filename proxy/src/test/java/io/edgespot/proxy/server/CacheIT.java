@@ -125,4 +125,56 @@ final class CacheIT {
         get(h1, "/cacheable/purge-me");
         assertThat(origin.hits.get()).isEqualTo(before + 1);
     }
+
+    @Test
+    void rangesAreCutFromTheStoredResponseOverBothProtocols() throws Exception {
+        String path = "/cacheable-pattern/300000";
+        byte[] whole = TestOrigin.pattern(300_000);
+        assertThat(getBytes(h1, path, null).body()).isEqualTo(whole);
+        int before = origin.hits.get();
+
+        for (HttpClient client : new HttpClient[] {h1, h2}) {
+            // across the boundary of the first two 64 KiB segments
+            HttpResponse<byte[]> part = getBytes(client, path, "bytes=65000-70000");
+            assertThat(part.statusCode()).isEqualTo(206);
+            assertThat(part.headers().firstValue("content-range")).hasValue("bytes 65000-70000/300000");
+            assertThat(part.headers().firstValue("content-length")).hasValue("5001");
+            assertThat(part.headers().firstValue("cache-status").orElse("")).contains("hit");
+            assertThat(part.body()).isEqualTo(java.util.Arrays.copyOfRange(whole, 65000, 70001));
+
+            HttpResponse<byte[]> tail = getBytes(client, path, "bytes=-10");
+            assertThat(tail.statusCode()).isEqualTo(206);
+            assertThat(tail.body()).isEqualTo(java.util.Arrays.copyOfRange(whole, 299_990, 300_000));
+
+            HttpResponse<byte[]> beyond = getBytes(client, path, "bytes=300000-");
+            assertThat(beyond.statusCode()).isEqualTo(416);
+            assertThat(beyond.headers().firstValue("content-range")).hasValue("bytes */300000");
+            assertThat(beyond.body()).isEmpty();
+        }
+        assertThat(origin.hits.get()).as("every range came from the cache").isEqualTo(before);
+    }
+
+    @Test
+    void rangeOnAMissReachesTheOriginWithItsRangeAndIsNotStored() throws Exception {
+        String path = "/cacheable/range-miss";
+        int before = origin.hits.get();
+
+        HttpResponse<byte[]> first = getBytes(h1, path, "bytes=0-3");
+
+        assertThat(origin.hits.get()).isEqualTo(before + 1);
+        assertThat(origin.seen.stream().filter(s -> s.uri().equals(path)).findFirst().orElseThrow()
+                .header("range")).isEqualTo("bytes=0-3");
+        assertThat(first.headers().firstValue("cache-status").orElse("")).doesNotContain("hit");
+        getBytes(h1, path, null);
+        assertThat(origin.hits.get()).as("the ranged request stored nothing").isEqualTo(before + 2);
+    }
+
+    private static HttpResponse<byte[]> getBytes(HttpClient c, String path, String range) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("https://localhost:" + edge.port("tls")
+                + path));
+        if (range != null) {
+            request.header("Range", range);
+        }
+        return c.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
 }

@@ -130,6 +130,14 @@ final class TestOrigin implements AutoCloseable {
                         out.write(chunk, 0, Math.min(left, chunk.length));
                     }
                 }
+            } else if (path.startsWith("/cacheable-pattern/")) {
+                byte[] bytes = pattern(Integer.parseInt(path.substring("/cacheable-pattern/".length())));
+                ex.getResponseHeaders().set("Cache-Control", "public, max-age=60");
+                ex.getResponseHeaders().set("ETag", "\"p" + bytes.length + "\"");
+                ex.sendResponseHeaders(200, bytes.length);
+                try (OutputStream out = ex.getResponseBody()) {
+                    out.write(bytes);
+                }
             } else if (path.startsWith("/cacheable/")) {
                 ex.getResponseHeaders().set("Cache-Control", "public, max-age=60");
                 ex.getResponseHeaders().set("ETag", "\"" + path.hashCode() + "\"");
@@ -166,5 +174,14 @@ final class TestOrigin implements AutoCloseable {
     public void close() {
         server.stop(0);
         executor.shutdownNow();
+    }
+
+    /** The body of {@code /cacheable-pattern/N}: byte i is i mod 251, so a slice shows where it was cut from. */
+    static byte[] pattern(int length) {
+        byte[] body = new byte[length];
+        for (int i = 0; i < length; i++) {
+            body[i] = (byte) (i % 251);
+        }
+        return body;
     }
 }
