@@ -47,14 +47,16 @@ case $PROFILE in
   quick)
     # 3 interleaved rounds of 5-s runs: main table 8 targets x 2 sizes (48 runs), TLS keep-alive 4 targets x 2
     # sizes (24) and handshakes 4 targets (12) without the plain-HTTP reference rows (they are in the main table),
-    # WebSocket memory of nginx, haproxy and edgespot at 9000 connections once each. Each edgespot target warms
-    # for 20 s (the harness default) rather than the peers' 2: the JIT compiler shares the one pinned CPU, and 10 s
-    # left it compiling through the first measured rounds. bench.sh estimates about 14 min (about 12.5 on a quiet
-    # machine), refuses to start if its estimate exceeds MAX_TOTAL_S, and stops (writing the summary of what ran)
-    # if the run itself goes past it.
+    # WebSocket memory of nginx, haproxy and edgespot at 9000 connections once each. Before the first measurement
+    # the edgespot JVMs get 90 s of load spread over all their paths (plain, TLS h1 and h2, cache hits; 1 KiB and
+    # 64 KiB), then 10 s per target and size as before its rounds: the JIT compiler shares the one pinned CPU, and
+    # without the spread warm-up it was still compiling the TLS and HTTP/2 code through the TLS rounds. bench.sh
+    # estimates about 14.5 min (about 13 on a quiet machine), refuses to start if its estimate exceeds MAX_TOTAL_S,
+    # and stops (writing the summary of what ran) if the run itself goes past it.
     : "${SECTIONS:=main tls ws}" "${ROUNDS:=3}" "${DURATION:=5}" "${MAIN_REPEATS:=1}" "${WARMUP:=2}"
-    : "${CANDIDATE_WARMUP:=20}" "${TLS_REFS:=0}" "${WS_REPS:=1}" "${MAX_TOTAL_S:=900}"
-    export SECTIONS ROUNDS DURATION MAIN_REPEATS WARMUP CANDIDATE_WARMUP TLS_REFS WS_REPS MAX_TOTAL_S ;;
+    : "${CANDIDATE_WARMUP:=10}" "${CANDIDATE_PREWARM_S:=90}" "${TLS_REFS:=0}" "${WS_REPS:=1}" "${MAX_TOTAL_S:=900}"
+    export SECTIONS ROUNDS DURATION MAIN_REPEATS WARMUP CANDIDATE_WARMUP CANDIDATE_PREWARM_S TLS_REFS WS_REPS \
+      MAX_TOTAL_S ;;
   full) ;;
   *) die "PROFILE must be quick or full, got '$PROFILE'" ;;
 esac
