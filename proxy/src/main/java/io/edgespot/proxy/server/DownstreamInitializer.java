@@ -2,6 +2,7 @@ package io.edgespot.proxy.server;
 
 import io.edgespot.crypto.tls.NegotiatedTls;
 import io.edgespot.crypto.tls.ServerTls;
+import io.edgespot.crypto.tls.SslEngineRelease;
 import io.edgespot.proxy.config.EdgeConfig.Limits;
 import io.edgespot.proxy.config.EdgeConfig.Listener;
 import io.edgespot.proxy.metrics.EdgeMetrics;
@@ -246,6 +247,7 @@ final class DownstreamInitializer extends ChannelInitializer<Channel> {
         @Override
         protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
             SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+            ctx.pipeline().addAfter(ctx.name(), "tls-release", SslEngineRelease.INSTANCE);
             px.metrics().tlsHandshake(listener.name(), NegotiatedTls.of(ssl).protocol(), "ok");
             String tenant = tls.tenantFor(sniHost).orElse(null);
             ConnectionInfo info = new ConnectionInfo(listener.name(), clientIp, "https", tenant);

@@ -1,5 +1,6 @@
 package io.edgespot.proxy.upstream;
 
+import io.edgespot.crypto.tls.SslEngineRelease;
 import io.edgespot.proxy.config.EdgeConfig.Cluster;
 import io.edgespot.proxy.config.EdgeConfig.Endpoint;
 import io.edgespot.proxy.metrics.EdgeMetrics;
@@ -329,7 +330,7 @@ public final class UpstreamPool {
                         if (ssl != null) {
                             SslHandler h = ssl.newHandler(ch.alloc(), tlsName, ep.port());
                             h.setHandshakeTimeoutMillis(connectMillis);
-                            ch.pipeline().addLast("tls", h);
+                            ch.pipeline().addLast("tls", h).addLast("tls-release", SslEngineRelease.INSTANCE);
                         }
                         if (!wantH2) {
                             addHttp1(ch, conn); // an HTTP/2 cluster chooses its protocol once connected
