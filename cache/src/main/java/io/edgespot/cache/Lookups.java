@@ -134,6 +134,9 @@ final class Lookups {
                 }
             }
         }
+        if (requestControl.onlyIfCached()) {
+            return onlyIfCachedMiss(store);
+        }
         return bypass(store, request, CacheExchange.Kind.BYPASS, "bypass");
     }
 

@@ -118,6 +118,12 @@ final class RangeTest {
     }
 
     @Test
+    void rangeWithOnlyIfCachedThatMissesIsAnsweredWithoutTheOrigin() {
+        assertThat(f.cache.lookup(get("/absent", "range", "bytes=0-9", "cache-control", "only-if-cached")))
+                .isInstanceOf(LookupResult.OnlyIfCachedMiss.class);
+    }
+
+    @Test
     void rangeWithNoCacheGoesToTheOrigin() {
         assertThat(f.cache.lookup(get("/r", "range", "bytes=0-9", "cache-control", "no-cache")))
                 .isInstanceOf(LookupResult.Bypass.class);
