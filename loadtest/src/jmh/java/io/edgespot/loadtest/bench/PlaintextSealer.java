@@ -1,6 +1,7 @@
 package io.edgespot.loadtest.bench;
 
 import io.edgespot.cache.EntrySealer;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -11,8 +12,10 @@ import java.util.Objects;
  * {@link PlaintextCacheEdge}); it lives in the loadtest module's benchmark sources and is never part of
  * {@code edgespot.jar}, whose cache always seals under the tenant's Tink keys.
  *
- * <p>{@link #seal} and {@link #open} return a copy of their input, as an AEAD returns a new array, so the difference
- * to the real sealer is the cipher work rather than the allocation. {@link #tag} is an injective padding of its
+ * <p>{@link #seal} and {@link #open(byte[], byte[])} return a copy of their input, as an AEAD returns a new array,
+ * and {@link #open(ByteBuffer, byte[], ByteBuffer)} copies its input into the destination once, as the real sealer
+ * copies the ciphertext once before decrypting it there: the difference to the real sealer is the cipher work
+ * rather than allocations and copies. {@link #tag} is an injective padding of its
  * input ({@code input || 0x80 || 0x00...}, at least 16 bytes) instead of a keyed PRF. Thread-safe (stateless).
  */
 final class PlaintextSealer implements EntrySealer {
@@ -35,6 +38,17 @@ final class PlaintextSealer implements EntrySealer {
     @Override
     public byte[] open(byte[] ciphertext, byte[] associatedData) {
         return ciphertext.clone();
+    }
+
+    /**
+     * Copies the stored bytes into {@code dst}, once: the real sealer copies the ciphertext once into native memory
+     * and decrypts it into {@code dst}, so the difference between the two is the decryption.
+     */
+    @Override
+    public int open(ByteBuffer ciphertext, byte[] associatedData, ByteBuffer dst) {
+        int length = ciphertext.remaining();
+        dst.put(ciphertext.duplicate());
+        return length;
     }
 
     @Override

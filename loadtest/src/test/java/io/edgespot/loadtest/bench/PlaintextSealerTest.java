@@ -2,6 +2,7 @@ package io.edgespot.loadtest.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -16,6 +17,21 @@ class PlaintextSealerTest {
         byte[] opened = sealer.open(sealed, new byte[] {1});
         assertThat(sealed).isEqualTo(body).isNotSameAs(body);
         assertThat(opened).isEqualTo(body).isNotSameAs(sealed);
+    }
+
+    @Test
+    void openIntoABufferCopiesTheStoredBytesOnce() {
+        byte[] body = "segment bytes".getBytes(StandardCharsets.UTF_8);
+        ByteBuffer stored = ByteBuffer.wrap(sealer.seal(body, new byte[] {2}));
+        ByteBuffer dst = ByteBuffer.allocateDirect(body.length + 4).position(4);
+
+        assertThat(sealer.open(stored, new byte[] {2}, dst)).isEqualTo(body.length);
+
+        assertThat(stored.position()).isZero();
+        assertThat(dst.position()).isEqualTo(4 + body.length);
+        byte[] opened = new byte[body.length];
+        dst.get(4, opened);
+        assertThat(opened).isEqualTo(body);
     }
 
     @Test
