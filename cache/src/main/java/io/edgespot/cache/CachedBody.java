@@ -1,6 +1,7 @@
 package io.edgespot.cache;
 
 import java.nio.ByteBuffer;
+import java.util.List;
 
 /**
  * The body of a cached response, decrypted one segment at a time, into a buffer the caller provides, so the first
@@ -9,6 +10,9 @@ import java.nio.ByteBuffer;
  * <p>Stateless: segments can be opened in any order, any number of times, from any thread.
  */
 public interface CachedBody {
+
+    /** A body with no bytes: HEAD, 204, 304 and 416 answers. */
+    CachedBody EMPTY = new SealedBody(new byte[0], List.of(), null, null, 0, () -> { });
 
     /** Returns the body length in bytes. */
     long length();

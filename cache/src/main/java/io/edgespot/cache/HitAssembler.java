@@ -30,9 +30,9 @@ final class HitAssembler {
                     notModified.add(name, value);
                 }
             });
-            return new LookupResult.Hit(304, notModified.build(), SealedBody.EMPTY, cacheStatus);
+            return new LookupResult.Hit(304, notModified.build(), CachedBody.EMPTY, cacheStatus);
         }
-        CachedBody body = "HEAD".equals(request.method()) ? SealedBody.EMPTY
+        CachedBody body = "HEAD".equals(request.method()) ? CachedBody.EMPTY
                 : new SealedBody(head.inlineBody(), variant.sealedSegments(), store.sealer(), selection.fullKey(),
                         variant.bodyLength(), () -> store.dropCorrupt(keyDigest, variant.selector()));
         return new LookupResult.Hit(variant.status(), headers, body, cacheStatus);
@@ -59,7 +59,7 @@ final class HitAssembler {
         if (outcome instanceof ByteRanges.Unsatisfiable) {
             HttpFields.Builder headers = HttpFields.builder().add("content-range", "bytes */" + length);
             hit.headers().getAll("cache-status").forEach(value -> headers.add("cache-status", value));
-            return new LookupResult.Hit(416, headers.build(), SealedBody.EMPTY, hit.cacheStatus());
+            return new LookupResult.Hit(416, headers.build(), CachedBody.EMPTY, hit.cacheStatus());
         }
         return hit;
     }

@@ -124,12 +124,9 @@ final class Lookups {
                     && clientAccepts(requestControl, selection.variant().freshness(), now)) {
                 EntryCodec.Head head = open(store, keyDigest, selection);
                 if (head != null) {
-                    store.recordHit();
-                    ctx.listener().hit(store.name);
                     String status = CacheStatus.hit(ctx.name())
                             .ttl(selection.variant().freshness().ttlMillis(now)).toString();
-                    LookupResult.Hit hit = HitAssembler.assemble(store, request, keyDigest, selection, head, now,
-                            status);
+                    LookupResult.Hit hit = countedHit(store, request, keyDigest, selection, head, now, status, false);
                     return HitAssembler.withRange(hit, request, head.headers(), ctx.segmentSize());
                 }
             }
@@ -192,6 +189,13 @@ final class Lookups {
         if (head == null) {
             return forward(store, request, primaryKey, keyDigest, null, "uri-miss", now, waitedFwd);
         }
+        return countedHit(store, request, keyDigest, selection, head, now, status, stale);
+    }
+
+    /** Counts a hit (stale or not) and assembles it from the opened head. */
+    private LookupResult.Hit countedHit(TenantStore store, CacheRequest request, Digest keyDigest,
+                                        CacheExchange.Selection selection, EntryCodec.Head head, long now,
+                                        String status, boolean stale) {
         store.recordHit();
         if (stale) {
             ctx.listener().stale(store.name);
@@ -208,12 +212,10 @@ final class Lookups {
         if (head == null) {
             return forward(store, request, primaryKey, keyDigest, null, "uri-miss", now, waitedFwd);
         }
-        store.recordHit();
-        ctx.listener().stale(store.name);
         Freshness freshness = selection.variant().freshness();
         String status = CacheStatus.hit(ctx.name()).ttl(freshness.ttlMillis(now))
                 .detail("stale-while-revalidate").toString();
-        LookupResult.Hit hit = HitAssembler.assemble(store, request, keyDigest, selection, head, now, status);
+        LookupResult.Hit hit = countedHit(store, request, keyDigest, selection, head, now, status, true);
         InFlightTable.Flight flight = store.flights().lead(keyDigest, now, coalesceTimeoutMillis(store));
         Optional<CacheExchange> refresh = flight == null ? Optional.empty() : Optional.of(new CacheExchange(
                 CacheExchange.Kind.REFRESH, store, request.withMethod("GET"), primaryKey, keyDigest, selection,

@@ -11,7 +11,6 @@ import java.nio.ByteBuffer;
  */
 final class RangedBody implements CachedBody {
     private final CachedBody whole;
-    private final long wholeLength;
     private final long first;
     private final long length;
     private final int segmentSize;
@@ -20,7 +19,6 @@ final class RangedBody implements CachedBody {
 
     RangedBody(CachedBody whole, long first, long length, int segmentSize) {
         this.whole = whole;
-        this.wholeLength = whole.length();
         this.first = first;
         this.length = length;
         this.segmentSize = segmentSize;
@@ -49,7 +47,7 @@ final class RangedBody implements CachedBody {
         int at = dst.position();
         int opened = whole.openSegment(segment, dst);
         long segmentStart = (long) segment * segmentSize;
-        if (opened != Math.min(segmentSize, wholeLength - segmentStart)) {
+        if (opened != Math.min(segmentSize, whole.length() - segmentStart)) {
             throw new CacheIntegrityException("cached body segment has an unexpected length", null);
         }
         int from = (int) (Math.max(first, segmentStart) - segmentStart);

@@ -9,8 +9,6 @@ import java.util.List;
  * (its one segment, numbered 0); a larger one is sealed segments numbered from 1.
  */
 final class SealedBody implements CachedBody {
-    static final CachedBody EMPTY = new SealedBody(new byte[0], List.of(), null, null, 0, () -> { });
-
     private final byte[] inline;
     private final List<byte[]> sealedSegments;
     private final EntrySealer sealer;

@@ -20,29 +20,6 @@ import java.nio.ByteBuffer;
  * <p>Stateless.
  */
 public final class CacheBodies {
-    /** A body with no bytes, for responses that carry none (HEAD, 204, 304). */
-    public static final CachedBody EMPTY = new CachedBody() {
-        @Override
-        public long length() {
-            return 0;
-        }
-
-        @Override
-        public int segmentCount() {
-            return 0;
-        }
-
-        @Override
-        public int segmentCapacity(int index) {
-            throw new IndexOutOfBoundsException("segment " + index + " of an empty body");
-        }
-
-        @Override
-        public int openSegment(int index, ByteBuffer dst) {
-            throw new IndexOutOfBoundsException("segment " + index + " of an empty body");
-        }
-    };
-
     private CacheBodies() {
     }
 

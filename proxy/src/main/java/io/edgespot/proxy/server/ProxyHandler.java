@@ -556,7 +556,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             cacheStatus = hit.cacheStatus();
             bytesSent = bodyless ? 0 : hit.body().length();
             ctx.write(head);
-            hitBody = bodyless ? CacheBodies.EMPTY : hit.body();
+            hitBody = bodyless ? io.edgespot.cache.CachedBody.EMPTY : hit.body();
             hitNext = 0;
             hitOpened = 0;
             writeHitSegments();

@@ -72,8 +72,8 @@ final class CacheBodiesTest {
 
     @Test
     void empty_hasNoSegments() {
-        assertThat(CacheBodies.EMPTY.length()).isZero();
-        assertThat(CacheBodies.EMPTY.segmentCount()).isZero();
+        assertThat(CachedBody.EMPTY.length()).isZero();
+        assertThat(CachedBody.EMPTY.segmentCount()).isZero();
     }
 
     @Test
