@@ -13,8 +13,9 @@
  *       {@code removeTenant(name)} when a tenant or its keyset is revoked.</li>
  *   <li>Per request on a cacheable route: {@code lookup(request)} and switch on the result:
  *     <ul>
- *       <li>{@code Hit}: send {@code status}, {@code headers} and the body segments; stop (reset the stream) if
- *           iterating throws {@link io.edgespot.cache.CacheIntegrityException}.</li>
+ *       <li>{@code Hit}: send {@code status}, {@code headers} and the body segments, each opened with
+ *           {@code openSegment} into the buffer that goes out (a 206 or 416 for a {@code Range} that a stored 200
+ *           answers); stop (reset the stream) if one throws {@link io.edgespot.cache.CacheIntegrityException}.</li>
  *       <li>{@code Stale}: send the response as for a hit; if {@code refresh} is present, forward a background
  *           {@code GET} with the exchange's header changes and report it like a miss (step 3), discarding what
  *           would go downstream.</li>
