@@ -14,11 +14,14 @@ import io.edgespot.proxy.upstream.ClusterState;
 import io.edgespot.proxy.upstream.EndpointState;
 import io.edgespot.proxy.upstream.UpstreamConnection;
 import io.edgespot.proxy.upstream.UpstreamPool;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -700,8 +703,10 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             conn.attach(this);
             headSent = true;
             if (requestComplete || !requestHasBody) {
-                conn.channel().write(upstreamHead);
-                conn.channel().writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+                // one message through the upstream pipeline and its encoder, not a head and an empty last content
+                conn.channel().writeAndFlush(new DefaultFullHttpRequest(upstreamHead.protocolVersion(),
+                        upstreamHead.method(), upstreamHead.uri(), Unpooled.EMPTY_BUFFER, upstreamHead.headers(),
+                        EmptyHttpHeaders.INSTANCE));
                 requestSent = true;
                 armFirstByte();
                 if (!requestComplete) {
