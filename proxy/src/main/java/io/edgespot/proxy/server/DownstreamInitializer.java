@@ -26,7 +26,6 @@ import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.flow.FlowControlHandler;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SniCompletionEvent;
@@ -143,11 +142,6 @@ final class DownstreamInitializer extends ChannelInitializer<Channel> {
                 .gracefulShutdownTimeoutMillis(px.runtime().config().server().shutdownGrace().toMillis())
                 .build();
         long idle = limits.idleTimeout().toMillis();
-        // Streams answer from their upstreams' reads, outside this connection's read, so each response would
-        // flush the connection (a TLS record and a write each). Flushes that come while no read is in progress
-        // are merged and run once the event loop has handled the rest of its ready channels.
-        p.addLast("h2-flush", new FlushConsolidationHandler(
-                FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
         p.addLast("idle", new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS));
         p.addLast("h2-gate", new Http2ClosedStreamGate(codec));
         p.addLast("h2", codec);

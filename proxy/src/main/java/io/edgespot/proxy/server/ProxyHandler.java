@@ -15,6 +15,7 @@ import io.edgespot.proxy.upstream.EndpointState;
 import io.edgespot.proxy.upstream.UpstreamConnection;
 import io.edgespot.proxy.upstream.UpstreamPool;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -37,6 +38,8 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.AsciiString;
+import io.netty.util.Attribute;
+import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import java.util.List;
@@ -58,6 +61,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProxyHandler.class);
     private static final AsciiString CACHE_STATUS = AsciiString.cached("cache-status");
+    /** Set on an HTTP/2 connection while a flush for its ended streams is queued on its event loop. */
+    private static final AttributeKey<Boolean> H2_FLUSH_PENDING = AttributeKey.valueOf("edgespot.h2FlushPending");
     /** Tells the origin which Surrogate-Control targets this cache honours (RFC 9213 style targeting). */
     private static final AsciiString SURROGATE_CAPABILITY = AsciiString.cached("surrogate-capability");
 
@@ -819,9 +824,31 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                         collector.complete();
                         collector = null;
                     }
-                    ctx.flush();
+                    flushResponseEnd();
                     complete(); // if the client still sends a body nobody waits for, complete() closes
                 }
+            }
+        }
+
+        /**
+         * Flushes the end of a proxied response. Over HTTP/2 its frames are already in the connection's pipeline,
+         * and the connection is flushed once, after the event loop has handled its other ready channels: the
+         * streams that end in that pass share TLS records and one write instead of a flush each (their upstreams'
+         * reads are not the connection's read, which Netty would batch by itself). A response still in progress
+         * flushes at once, so a large body never waits behind the batch.
+         */
+        private void flushResponseEnd() {
+            if (!http2) {
+                ctx.flush();
+                return;
+            }
+            Channel connection = ctx.channel().parent();
+            Attribute<Boolean> pending = connection.attr(H2_FLUSH_PENDING);
+            if (pending.setIfAbsent(Boolean.TRUE) == null) {
+                connection.eventLoop().execute(() -> {
+                    pending.set(null);
+                    connection.flush();
+                });
             }
         }
 
