@@ -19,7 +19,6 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.resolver.AddressResolverGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import io.netty.buffer.PooledByteBufAllocator;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -91,7 +90,7 @@ public final class EdgeServer implements AutoCloseable {
             CacheTenants.apply(cache, config, sealers);
         }
         this.resolver = transport.newResolverGroup();
-        Connector connector = new Connector(transport.socketChannel(), resolver);
+        Connector connector = new Connector(transport.socketChannel(), resolver, DirectAllocator.INSTANCE);
         this.px = new ProxyContext(runtime, metrics, connector, cache, accessLog);
         this.bossGroup = transport.newGroup(1, "edgespot-accept");
         this.workerGroup = transport.newGroup(config.server().eventLoops(), "edgespot-io");
@@ -115,7 +114,7 @@ public final class EdgeServer implements AutoCloseable {
                     .option(ChannelOption.SO_BACKLOG, 4096)
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                    .childOption(ChannelOption.ALLOCATOR, DirectAllocator.INSTANCE)
                     .childHandler(new DownstreamInitializer(px, l, connections, downstream));
             try {
                 Channel ch = b.bind(l.address()).sync().channel();

@@ -1,7 +1,7 @@
 package io.edgespot.proxy.upstream;
 
 import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
@@ -16,21 +16,24 @@ import java.util.Objects;
  *
  * @param channelClass the socket channel class (epoll or NIO)
  * @param resolver     resolves endpoint hostnames on the connecting event loop; IP literals need no lookup
+ * @param allocator    the buffer allocator of upstream connections, the one the downstream connections use
  */
 public record Connector(Class<? extends SocketChannel> channelClass,
-                        AddressResolverGroup<InetSocketAddress> resolver) {
+                        AddressResolverGroup<InetSocketAddress> resolver,
+                        ByteBufAllocator allocator) {
 
     public Connector {
         Objects.requireNonNull(channelClass, "channelClass");
         Objects.requireNonNull(resolver, "resolver");
+        Objects.requireNonNull(allocator, "allocator");
     }
 
     /**
-     * A bootstrap for a connection from {@code loop}, allocating from the same pooled allocator as the downstream
-     * connections (Netty's default, the adaptive allocator, cost about 1 µs more per proxied request here).
+     * A bootstrap for a connection from {@code loop}, allocating from {@link #allocator} (Netty's default, the
+     * adaptive allocator, cost about 1 µs more per proxied request here).
      */
     Bootstrap bootstrap(EventLoop loop) {
         return new Bootstrap().group(loop).channel(channelClass).resolver(resolver)
-                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT);
+                .option(ChannelOption.ALLOCATOR, allocator);
     }
 }
