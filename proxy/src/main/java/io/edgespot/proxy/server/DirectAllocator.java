@@ -1,8 +1,8 @@
 package io.edgespot.proxy.server;
 
+import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 
 /**
@@ -16,114 +16,33 @@ import io.netty.buffer.PooledByteBufAllocator;
  * two copies of every byte sent over TLS that direct buffers avoid. Nothing on edgespot's channels needs a heap
  * buffer's array (no compression codec; the HTTP, HTTP/2 and TLS handlers reach buffers through {@code nioBuffer}
  * or the {@code ByteBuf} API).
+ *
+ * <p>Buffers come from (and go back to) {@link PooledByteBufAllocator#DEFAULT}'s arenas and thread caches; this
+ * class only chooses the kind, so it holds no memory of its own.
  */
-public final class DirectAllocator implements ByteBufAllocator {
-    /** The one instance; it holds no state of its own. */
+public final class DirectAllocator extends AbstractByteBufAllocator {
+    /** The one instance; it has no state. */
     public static final DirectAllocator INSTANCE = new DirectAllocator(PooledByteBufAllocator.DEFAULT);
 
     private final ByteBufAllocator pooled;
 
     private DirectAllocator(ByteBufAllocator pooled) {
+        super(true);
         this.pooled = pooled;
     }
 
     @Override
-    public ByteBuf buffer() {
-        return pooled.directBuffer();
-    }
-
-    @Override
-    public ByteBuf buffer(int initialCapacity) {
-        return pooled.directBuffer(initialCapacity);
-    }
-
-    @Override
-    public ByteBuf buffer(int initialCapacity, int maxCapacity) {
+    protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
         return pooled.directBuffer(initialCapacity, maxCapacity);
     }
 
     @Override
-    public ByteBuf ioBuffer() {
-        return pooled.directBuffer();
-    }
-
-    @Override
-    public ByteBuf ioBuffer(int initialCapacity) {
-        return pooled.directBuffer(initialCapacity);
-    }
-
-    @Override
-    public ByteBuf ioBuffer(int initialCapacity, int maxCapacity) {
+    protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
         return pooled.directBuffer(initialCapacity, maxCapacity);
-    }
-
-    @Override
-    public ByteBuf heapBuffer() {
-        return pooled.directBuffer();
-    }
-
-    @Override
-    public ByteBuf heapBuffer(int initialCapacity) {
-        return pooled.directBuffer(initialCapacity);
-    }
-
-    @Override
-    public ByteBuf heapBuffer(int initialCapacity, int maxCapacity) {
-        return pooled.directBuffer(initialCapacity, maxCapacity);
-    }
-
-    @Override
-    public ByteBuf directBuffer() {
-        return pooled.directBuffer();
-    }
-
-    @Override
-    public ByteBuf directBuffer(int initialCapacity) {
-        return pooled.directBuffer(initialCapacity);
-    }
-
-    @Override
-    public ByteBuf directBuffer(int initialCapacity, int maxCapacity) {
-        return pooled.directBuffer(initialCapacity, maxCapacity);
-    }
-
-    @Override
-    public CompositeByteBuf compositeBuffer() {
-        return pooled.compositeDirectBuffer();
-    }
-
-    @Override
-    public CompositeByteBuf compositeBuffer(int maxNumComponents) {
-        return pooled.compositeDirectBuffer(maxNumComponents);
-    }
-
-    @Override
-    public CompositeByteBuf compositeHeapBuffer() {
-        return pooled.compositeDirectBuffer();
-    }
-
-    @Override
-    public CompositeByteBuf compositeHeapBuffer(int maxNumComponents) {
-        return pooled.compositeDirectBuffer(maxNumComponents);
-    }
-
-    @Override
-    public CompositeByteBuf compositeDirectBuffer() {
-        return pooled.compositeDirectBuffer();
-    }
-
-    @Override
-    public CompositeByteBuf compositeDirectBuffer(int maxNumComponents) {
-        return pooled.compositeDirectBuffer(maxNumComponents);
     }
 
     @Override
     public boolean isDirectBufferPooled() {
-        return pooled.isDirectBufferPooled();
-    }
-
-    @Override
-    public int calculateNewCapacity(int minNewCapacity, int maxCapacity) {
-        return pooled.calculateNewCapacity(minNewCapacity, maxCapacity);
+        return true;
     }
 }
