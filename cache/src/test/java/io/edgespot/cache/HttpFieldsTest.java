@@ -25,6 +25,28 @@ final class HttpFieldsTest {
     }
 
     @Test
+    void aBuiltFieldSetDoesNotChangeWhenItsBuilderGoesOn() {
+        HttpFields.Builder builder = HttpFields.builder().add("Vary", "accept").add("ETag", "\"1\"");
+        HttpFields first = builder.build();
+        builder.add("vary", "accept-encoding").set("etag", "\"2\"").remove("missing").add("Age", "3");
+        HttpFields second = builder.build();
+        builder.remove("vary");
+        HttpFields third = builder.build();
+
+        assertThat(first.getAll("vary")).containsExactly("accept");
+        assertThat(first.get("etag")).isEqualTo("\"1\"");
+        assertThat(first.names()).containsExactly("vary", "etag");
+        assertThat(second.getAll("vary")).containsExactly("accept", "accept-encoding");
+        assertThat(second.get("etag")).isEqualTo("\"2\"");
+        assertThat(second.names()).containsExactly("vary", "etag", "age");
+        assertThat(third.names()).containsExactly("etag", "age");
+        assertThat(first.toBuilder().add("vary", "x").build().getAll("vary")).containsExactly("accept", "x");
+        assertThat(first.getAll("vary")).containsExactly("accept");
+        assertThatThrownBy(() -> second.getAll("vary").add("x")).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> second.names().remove("vary")).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
     void cacheControlParsing() {
         CacheControl control = CacheControl.parse(List.of("Max-Age=60, no-cache=\"set-cookie, x\"",
                 "s-maxage=\"30\", max-stale, private"));
