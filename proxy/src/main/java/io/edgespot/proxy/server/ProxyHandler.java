@@ -22,6 +22,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -61,6 +62,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProxyHandler.class);
     private static final AsciiString CACHE_STATUS = AsciiString.cached("cache-status");
+    /** Headers of responses served from the cache: their fields were validated before they were stored. */
+    private static final DefaultHttpHeadersFactory HIT_HEADERS =
+            DefaultHttpHeadersFactory.headersFactory().withValidation(false);
     /** Set on an HTTP/2 connection while a flush for its ended streams is queued on its event loop. */
     private static final AttributeKey<Boolean> H2_FLUSH_PENDING = AttributeKey.valueOf("edgespot.h2FlushPending");
     /** Tells the origin which Surrogate-Control targets this cache honours (RFC 9213 style targeting). */
@@ -546,8 +550,10 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             }
             firstByteDeadline = 0;
             status = hit.status();
+            // The stored fields were validated when the origin's response was decoded, and the entry is
+            // authenticated, so Netty's per-name check would only repeat that on every hit.
             HttpResponse head = new io.netty.handler.codec.http.DefaultHttpResponse(HttpVersion.HTTP_1_1,
-                    HttpResponseStatus.valueOf(status));
+                    HttpResponseStatus.valueOf(status), HIT_HEADERS);
             HttpHeaders h = head.headers();
             NettyFields.copyInto(hit.headers(), h);
             h.remove(HttpHeaderNames.TRANSFER_ENCODING);
