@@ -164,11 +164,10 @@ public final class HttpFields {
             return this;
         }
 
-        /** Replaces every line of the field with one line holding {@code value}. */
+        /** Replaces every line of the field with one line holding {@code value}, which moves the field last. */
         public Builder set(String name, String value) {
-            Objects.requireNonNull(value, "value");
-            fields().put(lower(Objects.requireNonNull(name, "name")), List.of(value));
-            return this;
+            remove(name);
+            return add(name, value);
         }
 
         /** Removes every line of the field. */

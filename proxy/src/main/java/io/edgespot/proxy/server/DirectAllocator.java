@@ -2,7 +2,6 @@ package io.edgespot.proxy.server;
 
 import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 
 /**
@@ -22,23 +21,20 @@ import io.netty.buffer.PooledByteBufAllocator;
  */
 public final class DirectAllocator extends AbstractByteBufAllocator {
     /** The one instance; it has no state. */
-    public static final DirectAllocator INSTANCE = new DirectAllocator(PooledByteBufAllocator.DEFAULT);
+    public static final DirectAllocator INSTANCE = new DirectAllocator();
 
-    private final ByteBufAllocator pooled;
-
-    private DirectAllocator(ByteBufAllocator pooled) {
+    private DirectAllocator() {
         super(true);
-        this.pooled = pooled;
     }
 
     @Override
     protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
-        return pooled.directBuffer(initialCapacity, maxCapacity);
+        return PooledByteBufAllocator.DEFAULT.directBuffer(initialCapacity, maxCapacity);
     }
 
     @Override
     protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
-        return pooled.directBuffer(initialCapacity, maxCapacity);
+        return PooledByteBufAllocator.DEFAULT.directBuffer(initialCapacity, maxCapacity);
     }
 
     @Override
