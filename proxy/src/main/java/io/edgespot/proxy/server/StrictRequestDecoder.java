@@ -58,7 +58,7 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
         super(new HttpDecoderConfig()
                 .setMaxInitialLineLength(maxInitialLine)
                 .setMaxHeaderSize(maxHeaderBytes)
-                .setMaxChunkSize(16 * 1024)
+                .setMaxChunkSize(64 * 1024)
                 // The framing scanner has already checked every field name as a token and every value's bytes
                 // (the checks Netty's validating headers repeat per name and value), before Netty sees the head.
                 .setHeadersFactory(DefaultHttpHeadersFactory.headersFactory().withValidation(false))

@@ -290,7 +290,7 @@ public final class UpstreamPool {
     }
 
     private static void addHttp1(Channel ch, UpstreamConnection conn) {
-        ch.pipeline().addLast("http", new HttpClientCodec(8192, 64 * 1024, 16 * 1024, true));
+        ch.pipeline().addLast("http", new HttpClientCodec(8192, 64 * 1024, 64 * 1024, true));
         ch.pipeline().addLast("upstream", conn);
     }
 
