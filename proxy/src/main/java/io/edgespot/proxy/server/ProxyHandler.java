@@ -67,6 +67,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             DefaultHttpHeadersFactory.headersFactory().withValidation(false);
     /** Set on an HTTP/2 connection while a flush for its ended streams is queued on its event loop. */
     private static final AttributeKey<Boolean> H2_FLUSH_PENDING = AttributeKey.valueOf("edgespot.h2FlushPending");
+    /** The largest response body whose end waits for the HTTP/2 connection's batched flush: one full DATA frame. */
+    private static final int H2_BATCHED_BODY_BYTES = 16 * 1024;
     /** Tells the origin which Surrogate-Control targets this cache honours (RFC 9213 style targeting). */
     private static final AsciiString SURROGATE_CAPABILITY = AsciiString.cached("surrogate-capability");
 
@@ -841,10 +843,12 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
          * and the connection is flushed once, after the event loop has handled its other ready channels: the
          * streams that end in that pass share TLS records and one write instead of a flush each (their upstreams'
          * reads are not the connection's read, which Netty would batch by itself). A response still in progress
-         * flushes at once, so a large body never waits behind the batch.
+         * flushes at once, so a large body never waits behind the batch; so does one whose body is larger than
+         * {@link #H2_BATCHED_BODY_BYTES}, even when it arrived in one read: batched with others, the connection's
+         * flow controller would slice the bodies of the batch into 1 KiB frames, interleaved.
          */
         private void flushResponseEnd() {
-            if (!http2) {
+            if (!http2 || bytesSent > H2_BATCHED_BODY_BYTES) {
                 ctx.flush();
                 return;
             }
