@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +55,8 @@ public final class EdgeServer implements AutoCloseable {
     private final AddressResolverGroup<InetSocketAddress> resolver;
     private final AtomicInteger connections = new AtomicInteger();
     private final Map<String, Channel> bound = new LinkedHashMap<>();
+    /** Set by the first {@link #close()}: a failed start closes the server, and then its instance closes it again. */
+    private final AtomicBoolean closed = new AtomicBoolean();
     private final ChannelGroup downstream;
 
     /**
@@ -235,6 +238,9 @@ public final class EdgeServer implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         for (Channel ch : bound.values()) {
             ch.close().awaitUninterruptibly();
         }

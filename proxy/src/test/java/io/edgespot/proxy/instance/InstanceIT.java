@@ -1,6 +1,7 @@
 package io.edgespot.proxy.instance;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.edgespot.crypto.KeyEncryptionKey;
 import io.edgespot.crypto.TenantKeys;
@@ -98,6 +99,18 @@ final class InstanceIT {
             b.header("Authorization", "Bearer " + TOKEN);
         }
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aTakenPortFailsTheStartWithOneLineNamingTheListener() throws Exception {
+        int taken = instance.addresses().get("plain").getPort();
+        Path second = dir.resolve("second.yaml");
+        Files.writeString(second, config("acme-origin").replace("\"127.0.0.1:0\", tls: false",
+                "\"127.0.0.1:" + taken + "\", tls: false"));
+        assertThatThrownBy(() -> EdgeInstance.start(second, new ConfigLoader(new VerifiedFileChecks()).load(second)))
+                .isInstanceOf(EdgeInstance.StartException.class)
+                .hasMessageStartingWith("listeners[plain]: cannot listen on 127.0.0.1:" + taken + ": ");
+        assertThat(site("/still-here").statusCode()).isEqualTo(200);
     }
 
     @Test
