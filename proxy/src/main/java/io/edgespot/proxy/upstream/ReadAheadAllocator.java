@@ -1,5 +1,7 @@
 package io.edgespot.proxy.upstream;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelConfig;
 import io.netty.channel.RecvByteBufAllocator;
@@ -17,7 +19,7 @@ import io.netty.util.UncheckedBooleanSupplier;
  * that the client keeps up.
  */
 final class ReadAheadAllocator implements RecvByteBufAllocator {
-    /** The most one read call takes from the socket: two full adaptive buffers. */
+    /** The most one read call takes from the socket: two of the adaptive allocator's largest buffers. */
     static final int MAX_BYTES_PER_READ = 128 * 1024;
     /** The most socket reads per read call, Netty's default for auto-read channels. */
     static final int MAX_READS = 16;
@@ -45,6 +47,17 @@ final class ReadAheadAllocator implements RecvByteBufAllocator {
             super.reset(config);
             bytes = 0;
             reads = 0;
+        }
+
+        /** The adaptive guess, cut so that this read call takes no more than {@link #MAX_BYTES_PER_READ}. */
+        @Override
+        public int guess() {
+            return Math.min(super.guess(), MAX_BYTES_PER_READ - bytes);
+        }
+
+        @Override
+        public ByteBuf allocate(ByteBufAllocator alloc) {
+            return alloc.ioBuffer(guess());
         }
 
         @Override
