@@ -22,6 +22,9 @@ public record Connector(Class<? extends SocketChannel> channelClass,
                         AddressResolverGroup<InetSocketAddress> resolver,
                         ByteBufAllocator allocator) {
 
+    /** Stateless: it only makes a handle per channel. */
+    private static final ReadAheadAllocator READ_AHEAD = new ReadAheadAllocator();
+
     public Connector {
         Objects.requireNonNull(channelClass, "channelClass");
         Objects.requireNonNull(resolver, "resolver");
@@ -36,6 +39,6 @@ public record Connector(Class<? extends SocketChannel> channelClass,
     Bootstrap bootstrap(EventLoop loop) {
         return new Bootstrap().group(loop).channel(channelClass).resolver(resolver)
                 .option(ChannelOption.ALLOCATOR, allocator)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new ReadAheadAllocator());
+                .option(ChannelOption.RCVBUF_ALLOCATOR, READ_AHEAD);
     }
 }
