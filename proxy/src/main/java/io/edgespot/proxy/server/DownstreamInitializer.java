@@ -30,11 +30,9 @@ import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SniCompletionEvent;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,10 +42,11 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *   [PROXY header] → [SNI → TLS → ALPN] → HTTP/1.1: timeouts, strict codec, flow control, guard, proxy
  *                                        HTTP/2:   closed-stream gate, frame codec (stream, reset and
- *                                                  CONTINUATION limits, request pseudo-header checks),
- *                                                  idle/drain/WebSockets, multiplexer → per stream: stream-error
- *                                                  guard, extended CONNECT (RFC 8441) to upgrade, object codec,
- *                                                  flow control, proxy
+ *                                                  CONTINUATION limits, request pseudo-header checks), idle
+ *                                                  clock (runs while no stream is open), drain/WebSockets,
+ *                                                  multiplexer → per stream: stream-error guard, extended
+ *                                                  CONNECT (RFC 8441) to upgrade, object codec, flow control,
+ *                                                  proxy
  * </pre>
  * A connection over the instance's connection bound is closed at accept.
  */
@@ -141,10 +140,9 @@ final class DownstreamInitializer extends ChannelInitializer<Channel> {
                 .encoderEnforceMaxQueuedControlFrames(10_000)
                 .gracefulShutdownTimeoutMillis(px.runtime().config().server().shutdownGrace().toMillis())
                 .build();
-        long idle = limits.idleTimeout().toMillis();
-        p.addLast("idle", new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS));
         p.addLast("h2-gate", new Http2ClosedStreamGate(codec));
         p.addLast("h2", codec);
+        p.addLast("idle", new Http2IdleTimeout(limits.idleTimeout(), codec.connection()));
         p.addLast("h2-ws", new Http2WebSockets());
         p.addLast("mux", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
             @Override

@@ -20,8 +20,8 @@ import java.util.Set;
  * which depend on them. Sits in the connection's pipeline after the frame codec; confined to its event loop.
  *
  * <ul>
- *   <li>Idle: the connection closes (GOAWAY first) unless a WebSocket is open on it; a WebSocket has its own idle
- *       timeout and ping.</li>
+ *   <li>Idle ({@link Http2IdleTimeout}, which runs only while no stream is open, WebSockets included): the
+ *       connection closes, GOAWAY first. A WebSocket has its own idle timeout and ping.</li>
  *   <li>Drain: without WebSockets the connection closes gracefully at once. With some, it sends GOAWAY (no new
  *       streams), passes the drain to every WebSocket stream, whose tunnel closes with 1001 within the drain window,
  *       and closes when the last of them has.</li>

@@ -228,6 +228,25 @@ final class HostileClientIT {
                 """.formatted(limits, originPort));
     }
 
+    private static EdgeFixture tlsEdge(String limits, int originPort) throws Exception {
+        return new EdgeFixture(dir, """
+                server: { eventLoops: 2, shutdownGrace: 1s }
+                listeners:
+                  - { name: tls, address: "127.0.0.1:0", tls: true, http2: true }
+                admin: { enabled: false }
+                accessLog: { enabled: false }
+                limits: { %s }
+                tenants:
+                  - name: acme
+                    hosts: [ "localhost" ]
+                    certificate: { cert: acme.crt, key: acme.key }
+                    clusters:
+                      origin: { endpoints: [ "127.0.0.1:%d" ] }
+                    routes:
+                      - { to: origin }
+                """.formatted(limits, originPort));
+    }
+
     /** The connection got {@code statuses}, the last a 408 after the 1 s headerTimeout, and was closed. */
     private static void assert408AfterTheHeaderTimeout(RawConnection.Result r, Integer... statuses) {
         assertThat(r.statuses()).as("got %s", r.text()).containsExactly(statuses);
@@ -294,6 +313,33 @@ final class HostileClientIT {
                     8000);
             assertThat(r.statuses()).as("got %s", r.text()).containsExactly(200, 200);
             assertThat(r.responses().get(1).body()).isEqualTo("slow\n");
+        }
+    }
+
+    @Test
+    void anHttp2StreamIsNotCutByTheIdleTimeoutWhileItWaitsForItsAnswer() throws Exception {
+        // idleTimeout is 1s and shutdownGrace 1s: a connection closed for idleness while a stream waits 2.5 s for
+        // its origin would reset that stream at about 2 s. Idle means no open stream, as over HTTP/1.1.
+        try (EdgeFixture shortIdle = tlsEdge("headerTimeout: 1s, idleTimeout: 1s", origin.port())) {
+            HttpClient client = HttpClient.newBuilder().sslContext(pki.clientContext(null))
+                    .version(HttpClient.Version.HTTP_2).connectTimeout(Duration.ofSeconds(5)).build();
+            URI base = URI.create("https://localhost:" + shortIdle.port("tls"));
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(base.resolve("/slow/2500"))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.version()).isEqualTo(HttpClient.Version.HTTP_2);
+            assertThat(r.body()).isEqualTo("slow\n");
+        }
+    }
+
+    @Test
+    void anIdleHttp2ConnectionIsClosedAfterTheIdleTimeout() throws Exception {
+        try (EdgeFixture shortIdle = tlsEdge("headerTimeout: 1s, idleTimeout: 1s", origin.port());
+             RawH2 c = RawH2.connect(shortIdle.port("tls"))) {
+            long start = System.nanoTime();
+            assertThat(c.goAway.get(6, TimeUnit.SECONDS)).as("GOAWAY NO_ERROR after the idle timeout").isZero();
+            assertThat(c.awaitClosed(6)).as("closed after GOAWAY").isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - start).toMillis()).isBetween(800L, 4000L);
         }
     }
 

@@ -1,0 +1,95 @@
+package io.edgespot.proxy.server;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http2.Http2Connection;
+import io.netty.handler.codec.http2.Http2ConnectionAdapter;
+import io.netty.handler.codec.http2.Http2Stream;
+import io.netty.handler.timeout.IdleStateEvent;
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The idle clock of a downstream HTTP/2 connection. It runs only while no stream is open: from the connection's
+ * start, then from the close of its last open stream. A stream that waits for a slow origin, or streams a response
+ * with long pauses, keeps the connection busy; its own bounds are the route's timeouts. This is what the idle
+ * timeout means over HTTP/1.1 too ({@link Http1Timeouts}), and what an Envoy or nginx user expects of it.
+ *
+ * <p>On expiry it passes {@link IdleStateEvent#ALL_IDLE_STATE_EVENT} on to {@link Http2WebSockets}, which closes
+ * the connection (GOAWAY first). Sits after the frame codec, whose stream events it follows.
+ *
+ * <p>Nothing is scheduled per stream or per write: at most one timer is pending per connection, and when it fires
+ * early, or while streams are open, it re-arms for what is left or waits for the last stream to close.
+ */
+final class Http2IdleTimeout extends ChannelInboundHandlerAdapter {
+
+    private final long idleNanos;
+    private final Http2Connection connection;
+    private ChannelHandlerContext ctx;
+    /** When the connection last became idle; meaningful while no stream is open. */
+    private long idleSince;
+    private ScheduledFuture<?> timer;
+
+    Http2IdleTimeout(Duration idle, Http2Connection connection) {
+        this.idleNanos = idle.toNanos();
+        this.connection = connection;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        connection.addListener(new Http2ConnectionAdapter() {
+            @Override
+            public void onStreamClosed(Http2Stream stream) {
+                // the closed stream is no longer counted here
+                if (connection.numActiveStreams() == 0) {
+                    becameIdle();
+                }
+            }
+        });
+        becameIdle();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        cancel();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        cancel();
+        ctx.fireChannelInactive();
+    }
+
+    private void becameIdle() {
+        idleSince = now();
+        if (timer == null && ctx.channel().isActive()) {
+            timer = ctx.executor().schedule(this::check, idleNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void check() {
+        timer = null;
+        if (connection.numActiveStreams() > 0 || !ctx.channel().isActive()) {
+            return; // the last stream's close arms the clock again
+        }
+        long left = idleSince + idleNanos - now();
+        if (left > 0) {
+            timer = ctx.executor().schedule(this::check, left, TimeUnit.NANOSECONDS);
+        } else {
+            ctx.fireUserEventTriggered(IdleStateEvent.ALL_IDLE_STATE_EVENT);
+        }
+    }
+
+    private long now() {
+        return ctx.executor().ticker().nanoTime();
+    }
+
+    private void cancel() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+}
