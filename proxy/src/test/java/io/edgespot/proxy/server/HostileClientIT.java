@@ -344,6 +344,25 @@ final class HostileClientIT {
     }
 
     @Test
+    void pingsDoNotKeepAnIdleHttp2ConnectionOpen() throws Exception {
+        // a PING every 200 ms opens no stream: the connection is still idle, and closes after the 1 s idle timeout
+        try (EdgeFixture shortIdle = tlsEdge("headerTimeout: 1s, idleTimeout: 1s", origin.port());
+             RawH2 c = RawH2.connect(shortIdle.port("tls"))) {
+            long start = System.nanoTime();
+            for (int i = 0; i < 30 && !c.goAway.isDone(); i++) {
+                c.run(() -> {
+                    c.frame(0x6, 0, 0, new byte[8]); // PING
+                    c.ctx.flush();
+                });
+                Thread.sleep(200);
+            }
+            assertThat(c.goAway.getNow(-1L)).as("GOAWAY NO_ERROR within 6 s of pings").isZero();
+            assertThat(c.awaitClosed(6)).as("closed after GOAWAY").isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - start).toMillis()).isBetween(800L, 4000L);
+        }
+    }
+
+    @Test
     void slowPostEndsWhenTheRouteTotalTimeoutFires() throws Exception {
         try (Socket s = connectPlain(edge.port("plain"))) {
             s.getOutputStream().write(("POST /slowpost HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1000\r\n\r\n")
