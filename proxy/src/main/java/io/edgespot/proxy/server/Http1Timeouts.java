@@ -2,11 +2,8 @@ package io.edgespot.proxy.server;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.time.Duration;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The two clocks of a downstream HTTP/1.1 connection between requests: keep-alive idle time while nothing
@@ -22,41 +19,23 @@ import java.util.concurrent.TimeUnit;
  * <p>State changes only move a deadline: at most one timer is pending per connection, and when it fires early it
  * re-arms for what is left, so a busy keep-alive connection schedules nothing per request.
  */
-final class Http1Timeouts extends ChannelInboundHandlerAdapter {
+final class Http1Timeouts extends ConnectionClock {
 
     private enum State { BUSY, IDLE, HEAD }
 
     private final long idleNanos;
     private final long headNanos;
     private final Runnable onHeadTimeout;
-    private ChannelHandlerContext ctx;
     private State state = State.BUSY;
     private long deadline;
     /** Bytes of a head that is not complete yet have arrived, the first at {@link #headStartNanos}. */
     private boolean headPending;
     private long headStartNanos;
-    private ScheduledFuture<?> timer;
 
     Http1Timeouts(Duration idle, Duration head, Runnable onHeadTimeout) {
         this.idleNanos = idle.toNanos();
         this.headNanos = head.toNanos();
         this.onHeadTimeout = onHeadTimeout;
-    }
-
-    @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        this.ctx = ctx;
-    }
-
-    @Override
-    public void handlerRemoved(ChannelHandlerContext ctx) {
-        cancel();
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        cancel();
-        ctx.fireChannelInactive();
     }
 
     @Override
@@ -98,25 +77,20 @@ final class Http1Timeouts extends ChannelInboundHandlerAdapter {
     private void enter(State next, long deadlineNanos) {
         state = next;
         deadline = deadlineNanos;
-        if (timer == null) {
+        if (!armed()) {
             // never further ahead than the head timeout, so a switch to HEAD is caught on time
-            long delay = Math.max(0, Math.min(deadline - now(), headNanos));
-            timer = ctx.executor().schedule(this::check, delay, TimeUnit.NANOSECONDS);
+            arm(Math.min(deadline - now(), headNanos));
         }
     }
 
-    private long now() {
-        return ctx.executor().ticker().nanoTime();
-    }
-
-    private void check() {
-        timer = null;
+    @Override
+    protected void expired() {
         if (state == State.BUSY || !ctx.channel().isActive()) {
             return;
         }
         long left = deadline - now();
         if (left > 0) {
-            timer = ctx.executor().schedule(this::check, Math.min(left, headNanos), TimeUnit.NANOSECONDS);
+            arm(Math.min(left, headNanos));
             return;
         }
         if (state == State.HEAD) {
@@ -127,12 +101,5 @@ final class Http1Timeouts extends ChannelInboundHandlerAdapter {
             ctx.close();
         }
         state = State.BUSY;
-    }
-
-    private void cancel() {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
     }
 }

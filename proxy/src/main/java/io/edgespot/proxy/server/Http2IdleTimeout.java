@@ -1,14 +1,11 @@
 package io.edgespot.proxy.server;
 
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.time.Duration;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The idle clock of a downstream HTTP/2 connection. It runs only while no stream is open: from the connection's
@@ -22,14 +19,12 @@ import java.util.concurrent.TimeUnit;
  * <p>Nothing is scheduled per stream or per write: at most one timer is pending per connection, and when it fires
  * early, or while streams are open, it re-arms for what is left or waits for the last stream to close.
  */
-final class Http2IdleTimeout extends ChannelInboundHandlerAdapter {
+final class Http2IdleTimeout extends ConnectionClock {
 
     private final long idleNanos;
     private final Http2Connection connection;
-    private ChannelHandlerContext ctx;
     /** When the connection last became idle; meaningful while no stream is open. */
     private long idleSince;
-    private ScheduledFuture<?> timer;
 
     Http2IdleTimeout(Duration idle, Http2Connection connection) {
         this.idleNanos = idle.toNanos();
@@ -38,7 +33,7 @@ final class Http2IdleTimeout extends ChannelInboundHandlerAdapter {
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        this.ctx = ctx;
+        super.handlerAdded(ctx);
         connection.addListener(new Http2ConnectionAdapter() {
             @Override
             public void onStreamClosed(Http2Stream stream) {
@@ -51,45 +46,23 @@ final class Http2IdleTimeout extends ChannelInboundHandlerAdapter {
         becameIdle();
     }
 
-    @Override
-    public void handlerRemoved(ChannelHandlerContext ctx) {
-        cancel();
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        cancel();
-        ctx.fireChannelInactive();
-    }
-
     private void becameIdle() {
         idleSince = now();
-        if (timer == null && ctx.channel().isActive()) {
-            timer = ctx.executor().schedule(this::check, idleNanos, TimeUnit.NANOSECONDS);
+        if (!armed() && ctx.channel().isActive()) {
+            arm(idleNanos);
         }
     }
 
-    private void check() {
-        timer = null;
+    @Override
+    protected void expired() {
         if (connection.numActiveStreams() > 0 || !ctx.channel().isActive()) {
             return; // the last stream's close arms the clock again
         }
         long left = idleSince + idleNanos - now();
         if (left > 0) {
-            timer = ctx.executor().schedule(this::check, left, TimeUnit.NANOSECONDS);
+            arm(left);
         } else {
             ctx.fireUserEventTriggered(IdleStateEvent.ALL_IDLE_STATE_EVENT);
-        }
-    }
-
-    private long now() {
-        return ctx.executor().ticker().nanoTime();
-    }
-
-    private void cancel() {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
         }
     }
 }

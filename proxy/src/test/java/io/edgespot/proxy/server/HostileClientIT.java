@@ -211,40 +211,34 @@ final class HostileClientIT {
 
     /** A second edge for one test: a plain HTTP/1.1 listener, the given limits, every path to the origin. */
     private static EdgeFixture plainEdge(String limits, int originPort) throws Exception {
-        return new EdgeFixture(dir, """
-                server: { eventLoops: 2, shutdownGrace: 1s }
-                listeners:
-                  - { name: plain, address: "127.0.0.1:0", tls: false, http2: false }
-                admin: { enabled: false }
-                accessLog: { enabled: false }
-                limits: { %s }
-                tenants:
-                  - name: acme
-                    hosts: [ "localhost" ]
-                    clusters:
-                      origin: { endpoints: [ "127.0.0.1:%d" ] }
-                    routes:
-                      - { to: origin }
-                """.formatted(limits, originPort));
+        return singleListenerEdge(false, limits, originPort);
     }
 
     private static EdgeFixture tlsEdge(String limits, int originPort) throws Exception {
+        return singleListenerEdge(true, limits, originPort);
+    }
+
+    /** One listener, plain HTTP/1.1 or TLS with h2, with the given limits, in front of the origin. */
+    private static EdgeFixture singleListenerEdge(boolean tls, String limits, int originPort) throws Exception {
+        String listener = tls ? "{ name: tls, address: \"127.0.0.1:0\", tls: true, http2: true }"
+                : "{ name: plain, address: \"127.0.0.1:0\", tls: false, http2: false }";
+        String certificate = tls ? "certificate: { cert: acme.crt, key: acme.key }" : "";
         return new EdgeFixture(dir, """
                 server: { eventLoops: 2, shutdownGrace: 1s }
                 listeners:
-                  - { name: tls, address: "127.0.0.1:0", tls: true, http2: true }
+                  - %s
                 admin: { enabled: false }
                 accessLog: { enabled: false }
                 limits: { %s }
                 tenants:
                   - name: acme
                     hosts: [ "localhost" ]
-                    certificate: { cert: acme.crt, key: acme.key }
+                    %s
                     clusters:
                       origin: { endpoints: [ "127.0.0.1:%d" ] }
                     routes:
                       - { to: origin }
-                """.formatted(limits, originPort));
+                """.formatted(listener, limits, certificate, originPort));
     }
 
     /** The connection got {@code statuses}, the last a 408 after the 1 s headerTimeout, and was closed. */
