@@ -738,22 +738,41 @@ final class HostileClientIT {
     /** CVE-2023-44487: streams opened and reset at once, up to 10,000 of them. */
     @Test
     void http2RapidResetGetsGoAwayAndOthersAreServed() throws Exception {
+        assertResetFloodIsCut("/rapid-reset",
+                (c, id) -> c.writer.writeRstStream(c.ctx, id, Http2Error.CANCEL.code(), c.ctx.newPromise()));
+    }
+
+    /**
+     * MadeYouReset (CVE-2025-8671): each stream is a valid GET, followed by a frame that makes the server reset it
+     * (a WINDOW_UPDATE of 0, a stream error); the client itself never resets. The server's own resets are bounded
+     * like the client's.
+     */
+    @Test
+    void http2MadeYouResetGetsGoAwayAndOthersAreServed() throws Exception {
+        assertResetFloodIsCut("/made-you-reset", (c, id) -> c.frame(0x8, 0, id, new byte[4]));
+    }
+
+    /**
+     * Opens up to 10,000 GET streams for {@code path}, 50 every 10 ms (about 5,000 a second against the limit of
+     * 100 resets a second), each followed by {@code thenOnStream}, whose frames end in a reset. The server must cut
+     * the connection with GOAWAY ENHANCE_YOUR_CALM after a few hundred streams, fewer than 1,000 requests may reach
+     * the origin, and other clients are still served.
+     */
+    private static void assertResetFloodIsCut(String path, java.util.function.ObjIntConsumer<RawH2> thenOnStream)
+            throws Exception {
         int hitsBefore = origin.hits.get();
-        int streams = 10_000;
         int sent;
         try (RawH2 c = RawH2.connect(edge.port("tls"))) {
             Http2Headers headers = new DefaultHttp2Headers().method("GET").scheme("https")
-                    .authority("localhost").path("/rapid-reset");
-            // 50 streams every 10 ms: about 5,000 opened and reset a second against a limit of 100 resets a second
-            sent = c.flood(streams, 50, 10, k -> {
+                    .authority("localhost").path(path);
+            sent = c.flood(10_000, 50, 10, k -> {
                 int id = 2 * k + 1;
                 c.writer.writeHeaders(c.ctx, id, headers, 0, true, c.ctx.newPromise());
-                c.writer.writeRstStream(c.ctx, id, Http2Error.CANCEL.code(), c.ctx.newPromise());
+                thenOnStream.accept(c, id);
             });
             long code = c.goAway.get(10, TimeUnit.SECONDS);
             assertThat(code).as("GOAWAY error code").isEqualTo(Http2Error.ENHANCE_YOUR_CALM.code());
             assertThat(c.awaitClosed(10)).as("the server closed the connection").isTrue();
-            // the limit is 100 resets a second: the cut came after a few hundred streams, not near 10,000
             assertThat(sent).as("streams opened before the server cut the connection").isLessThan(1000);
         }
         // and the few streams it did process never loaded the upstream
