@@ -102,6 +102,7 @@ public final class ConfigView {
     private static Map<String, Object> limits(EdgeConfig.Limits l) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("maxConnections", l.maxConnections());
+        m.put("maxConnectionsPerClient", l.maxConnectionsPerClient());
         m.put("maxWebSockets", l.maxWebSockets());
         m.put("headerTimeout", Units.formatDuration(l.headerTimeout()));
         m.put("idleTimeout", Units.formatDuration(l.idleTimeout()));

@@ -48,7 +48,8 @@ import org.slf4j.LoggerFactory;
  *                                                  CONNECT (RFC 8441) to upgrade, object codec, flow control,
  *                                                  proxy
  * </pre>
- * A connection over the instance's connection bound is closed at accept.
+ * A connection over the instance's connection bound is closed at accept, and so is one over the per-client bound,
+ * once the client's address is known (after the PROXY header, when the listener takes one).
  */
 final class DownstreamInitializer extends ChannelInitializer<Channel> {
 
@@ -57,12 +58,15 @@ final class DownstreamInitializer extends ChannelInitializer<Channel> {
     private final ProxyContext px;
     private final Listener listener;
     private final AtomicInteger connections;
+    private final ClientConnections clients;
     private final ChannelGroup all;
 
-    DownstreamInitializer(ProxyContext px, Listener listener, AtomicInteger connections, ChannelGroup all) {
+    DownstreamInitializer(ProxyContext px, Listener listener, AtomicInteger connections, ClientConnections clients,
+            ChannelGroup all) {
         this.px = px;
         this.listener = listener;
         this.connections = connections;
+        this.clients = clients;
         this.all = all;
     }
 
@@ -94,6 +98,15 @@ final class DownstreamInitializer extends ChannelInitializer<Channel> {
     }
 
     private void afterProxyHeader(Channel ch, String clientIp) {
+        int perClient = px.runtime().config().limits().maxConnectionsPerClient();
+        if (perClient > 0) {
+            if (!clients.tryAcquire(clientIp, perClient)) {
+                px.metrics().rejected("max_connections_per_client");
+                ch.close();
+                return;
+            }
+            ch.closeFuture().addListener(f -> clients.release(clientIp));
+        }
         if (listener.tls()) {
             ServerTls tls = px.runtime().tls().get(listener.name());
             ch.pipeline().addLast("sni", tls.newSniHandler());

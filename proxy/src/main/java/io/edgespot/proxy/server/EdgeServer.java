@@ -54,6 +54,7 @@ public final class EdgeServer implements AutoCloseable {
     /** Resolves upstream hostnames without blocking an event loop; closed with the server. */
     private final AddressResolverGroup<InetSocketAddress> resolver;
     private final AtomicInteger connections = new AtomicInteger();
+    private final ClientConnections clients = new ClientConnections();
     private final Map<String, Channel> bound = new LinkedHashMap<>();
     /** Set by the first {@link #close()}: a failed start closes the server, and then its instance closes it again. */
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -118,7 +119,7 @@ public final class EdgeServer implements AutoCloseable {
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.ALLOCATOR, DirectAllocator.INSTANCE)
-                    .childHandler(new DownstreamInitializer(px, l, connections, downstream));
+                    .childHandler(new DownstreamInitializer(px, l, connections, clients, downstream));
             try {
                 Channel ch = b.bind(l.address()).sync().channel();
                 bound.put(l.name(), ch);

@@ -7,6 +7,7 @@ import io.edgespot.crypto.KeysetTool;
 import io.edgespot.crypto.tls.CertificateAuthority;
 import io.edgespot.crypto.tls.IssuedCertificate;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -72,7 +73,8 @@ final class MainTest {
         IssuedCertificate other = IssuedCertificate.selfSigned(List.of("media.example.net"));
         other.writePem(dir.resolve("other.crt"), dir.resolve("certs/media.key"));
         assertThat(run("check", config.toString())).isEqualTo(1);
-        assertThat(err()).contains("edge.yaml:48: tenants[1].certificate: ")
+        assertThat(err()).contains("edge.yaml:" + lineOf(config, "cert: certs/media.crt")
+                + ": tenants[1].certificate: ")
                 .containsIgnoringCase("does not match");
         assertThat(err()).doesNotContain("PRIVATE KEY").doesNotContain("Exception");
     }
@@ -83,7 +85,8 @@ final class MainTest {
         Files.copy(dir.resolve("keys/acme.keyset.json"), dir.resolve("keys/media.keyset.json"),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         assertThat(run("check", config.toString())).isEqualTo(1);
-        assertThat(err()).startsWith(config + ":49: tenants[1].keyset.file: ");
+        assertThat(err()).startsWith(config + ":" + lineOf(config, "keys/media.keyset.json")
+                + ": tenants[1].keyset.file: ");
     }
 
     @Test
@@ -93,10 +96,24 @@ final class MainTest {
                 .replace("maxConnections: 15000", "maxConnections: -1");
         Files.writeString(config, text);
         assertThat(run("check", config.toString())).isEqualTo(1);
+        int route = lineOf(config, "to: orign }");
+        int limit = lineOf(config, "maxConnections: -1");
         assertThat(err().lines()).hasSize(2)
-                .anySatisfy(l -> assertThat(l).isEqualTo(config + ":45: tenants[0].routes[2].to: "
+                .anySatisfy(l -> assertThat(l).isEqualTo(config + ":" + route + ": tenants[0].routes[2].to: "
                         + "no cluster named 'orign' (clusters: app, origin)"))
-                .anySatisfy(l -> assertThat(l).startsWith(config + ":15: limits.maxConnections: must be between"));
+                .anySatisfy(l -> assertThat(l).startsWith(config + ":" + limit
+                        + ": limits.maxConnections: must be between"));
+    }
+
+    /** The 1-based number of the first line of {@code file} that contains {@code text}. */
+    private static int lineOf(Path file, String text) throws IOException {
+        List<String> lines = Files.readAllLines(file);
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(text)) {
+                return i + 1;
+            }
+        }
+        throw new AssertionError("no line of " + file + " contains " + text);
     }
 
     @Test

@@ -69,6 +69,8 @@ final class ConfigLoaderEdgeCasesTest {
                         "edge.yaml:2: limits.maxUriBytes: must be at most 16MiB"),
                 Arguments.of("HTTP/2 window wrapping", LISTENER + "limits: { http2InitialWindowBytes: 4295032831 }\n"
                         + REST, "edge.yaml:2: limits.http2InitialWindowBytes: must be at most 2147483647"),
+                Arguments.of("negative per-client bound", LISTENER + "limits: { maxConnectionsPerClient: -1 }\n"
+                        + REST, "edge.yaml:2: limits.maxConnectionsPerClient: must be between 0 and 10000000, got -1"),
                 Arguments.of("frame bytes wrapping", LISTENER + REST + "    webSockets: { maxFrameBytes: 4294967421 }\n",
                         "edge.yaml:7: tenants[0].webSockets.maxFrameBytes: must be at most 2147483647"),
                 // The default admin address taken by a listener had no line.

@@ -210,23 +210,60 @@ final class HostileClientIT {
     }
 
     /** A second edge for one test: a plain HTTP/1.1 listener, the given limits, every path to the origin. */
+    /** Opens {@code n} plain connections and checks that they stay open. */
+    private static List<Socket> holdOpen(int port, int n) throws Exception {
+        List<Socket> held = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            held.add(connectPlain(port));
+        }
+        Thread.sleep(300);
+        for (Socket s : held) {
+            assertThat(isOpen(s, 20)).as("a connection within the cap stays open").isTrue();
+        }
+        return held;
+    }
+
+    /** A new connection is closed by the server at once. */
+    private static void assertClosedAtAccept(int port, String what) throws Exception {
+        try (Socket extra = connectPlain(port)) {
+            long start = System.nanoTime();
+            assertThat(isOpen(extra, 1000)).as(what).isFalse();
+            assertThat((System.nanoTime() - start) / 1_000_000).as("closed at once").isLessThan(500);
+        }
+    }
+
+    /** A new connection's request for {@code path} is answered 200 within 5 s (a close elsewhere may lag). */
+    private static void assertServedWithin5s(int port, String path) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        RawConnection.Result r;
+        do {
+            Thread.sleep(50);
+            r = RawConnection.exchange(port,
+                    "GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", 3000);
+        } while (r.statuses().isEmpty() && System.nanoTime() < deadline);
+        assertThat(r.statuses()).containsExactly(200);
+        assertThat(r.responses().get(0).body()).isEqualTo("origin a " + path + "\n");
+    }
+
+    private static final String PLAIN_LISTENER =
+            "  - { name: plain, address: \"127.0.0.1:0\", tls: false, http2: false }";
+
     private static EdgeFixture plainEdge(String limits, int originPort) throws Exception {
-        return singleListenerEdge(false, limits, originPort);
+        return edgeWith(PLAIN_LISTENER, "", limits, originPort);
     }
 
     private static EdgeFixture tlsEdge(String limits, int originPort) throws Exception {
-        return singleListenerEdge(true, limits, originPort);
+        return edgeWith("  - { name: tls, address: \"127.0.0.1:0\", tls: true, http2: true }",
+                "certificate: { cert: acme.crt, key: acme.key }", limits, originPort);
     }
 
-    /** One listener, plain HTTP/1.1 or TLS with h2, with the given limits, in front of the origin. */
-    private static EdgeFixture singleListenerEdge(boolean tls, String limits, int originPort) throws Exception {
-        String listener = tls ? "{ name: tls, address: \"127.0.0.1:0\", tls: true, http2: true }"
-                : "{ name: plain, address: \"127.0.0.1:0\", tls: false, http2: false }";
-        String certificate = tls ? "certificate: { cert: acme.crt, key: acme.key }" : "";
+    /** The given listeners (YAML list items), with the given limits, in front of the origin. */
+    private static EdgeFixture edgeWith(String listeners, String certificate, String limits, int originPort)
+            throws Exception {
         return new EdgeFixture(dir, """
                 server: { eventLoops: 2, shutdownGrace: 1s }
                 listeners:
-                  - %s
+                %s
                 admin: { enabled: false }
                 accessLog: { enabled: false }
                 limits: { %s }
@@ -238,7 +275,7 @@ final class HostileClientIT {
                       origin: { endpoints: [ "127.0.0.1:%d" ] }
                     routes:
                       - { to: origin }
-                """.formatted(listener, limits, certificate, originPort));
+                """.formatted(listeners, limits, certificate, originPort));
     }
 
     /** The connection got {@code statuses}, the last a 408 after the 1 s headerTimeout, and was closed. */
@@ -437,25 +474,46 @@ final class HostileClientIT {
     }
 
     @Test
+    void oneClientIsCappedAtMaxConnectionsPerClientAndOthersAreServed() throws Exception {
+        TestOrigin o = TestOrigin.http("a");
+        try (EdgeFixture capped = edgeWith(PLAIN_LISTENER + "\n"
+                + "  - { name: pp, address: \"127.0.0.1:0\", tls: false, http2: false, proxyProtocol: true }", "",
+                "maxConnectionsPerClient: 3, idleTimeout: 30s", o.port())) {
+            int port = capped.port("plain");
+            List<Socket> held = holdOpen(port, 3);
+            try {
+                assertClosedAtAccept(port, "the client's fourth connection");
+                // another client, whose address comes in a PROXY header over the same loopback, has its own count
+                String other = RawHttp.exchange(capped.port("pp"), "PROXY TCP4 203.0.113.7 127.0.0.1 40000 80\r\n"
+                        + "GET /other-client HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", 3000);
+                assertThat(RawHttp.status(other)).as(other).isEqualTo(200);
+                assertThat(capped.scrape()).containsPattern(
+                        "edgespot_rejected_requests_total\\{reason=\"max_connections_per_client\"} 1(\\.0)?\\n");
+                for (Socket s : held) {
+                    assertThat(isOpen(s, 1)).as("the held connections were not disturbed").isTrue();
+                }
+                held.remove(0).close();
+                // with one of its connections gone, the client gets a new one
+                assertServedWithin5s(port, "/again");
+            } finally {
+                for (Socket s : held) {
+                    s.close();
+                }
+            }
+        } finally {
+            o.close();
+        }
+    }
+
+    @Test
     void connectionFloodIsCappedAtMaxConnections() throws Exception {
         TestOrigin o = TestOrigin.http("a");
         try (EdgeFixture capped = plainEdge("maxConnections: 50, idleTimeout: 30s", o.port())) {
             int port = capped.port("plain");
-            List<Socket> held = new ArrayList<>();
+            List<Socket> held = holdOpen(port, 50);
             try {
-                for (int i = 0; i < 50; i++) {
-                    held.add(connectPlain(port));
-                }
-                Thread.sleep(300);
-                for (Socket s : held) {
-                    assertThat(isOpen(s, 20)).as("a connection within the cap stays open").isTrue();
-                }
                 for (int i = 0; i < 10; i++) {
-                    try (Socket extra = connectPlain(port)) {
-                        long start = System.nanoTime();
-                        assertThat(isOpen(extra, 1000)).as("connection over the cap").isFalse();
-                        assertThat((System.nanoTime() - start) / 1_000_000).as("closed at once").isLessThan(500);
-                    }
+                    assertClosedAtAccept(port, "connection over the cap");
                 }
                 String text = capped.scrape();
                 assertThat(text).containsPattern(
@@ -469,15 +527,7 @@ final class HostileClientIT {
                 }
             }
             // once the held connections are gone, a normal client is served again
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            RawConnection.Result r;
-            do {
-                Thread.sleep(50);
-                r = RawConnection.exchange(port, "GET /normal HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
-                        3000);
-            } while (r.statuses().isEmpty() && System.nanoTime() < deadline);
-            assertThat(r.statuses()).containsExactly(200);
-            assertThat(r.responses().get(0).body()).isEqualTo("origin a /normal\n");
+            assertServedWithin5s(port, "/normal");
         } finally {
             o.close();
         }
