@@ -103,6 +103,8 @@ public final class ConfigView {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("maxConnections", l.maxConnections());
         m.put("maxConnectionsPerClient", l.maxConnectionsPerClient());
+        m.put("maxRequestsPerSecondPerClient", l.maxRequestsPerSecondPerClient());
+        m.put("requestBurstPerClient", l.requestBurstPerClient());
         m.put("maxWebSockets", l.maxWebSockets());
         m.put("headerTimeout", Units.formatDuration(l.headerTimeout()));
         m.put("idleTimeout", Units.formatDuration(l.idleTimeout()));

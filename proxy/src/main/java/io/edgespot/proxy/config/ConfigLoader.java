@@ -240,6 +240,8 @@ public final class ConfigLoader {
             Limits l = new Limits(
                     n.integer("maxConnections", 10_000, 1, 10_000_000),
                     n.integer("maxConnectionsPerClient", 0, 0, 10_000_000),
+                    n.integer("maxRequestsPerSecondPerClient", 0, 0, 10_000_000),
+                    n.integer("requestBurstPerClient", 0, 0, 10_000_000),
                     n.integer("maxWebSockets", 10_000, 0, 10_000_000),
                     n.duration("headerTimeout", Duration.ofSeconds(10), Duration.ofMillis(10)),
                     n.duration("idleTimeout", Duration.ofSeconds(60), Duration.ofMillis(10)),

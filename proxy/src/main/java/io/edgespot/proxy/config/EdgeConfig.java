@@ -95,6 +95,9 @@ public record EdgeConfig(
      * @param maxConnections      downstream connections per instance; more are closed at accept
      * @param maxConnectionsPerClient downstream connections per client address (after the PROXY header, if any);
      *                            more are closed at accept; 0 for no bound
+     * @param maxRequestsPerSecondPerClient requests per second per client address, on average (429 above);
+     *                            0 for no bound
+     * @param requestBurstPerClient requests a client may send at once on top of that rate; 0 for one second's worth
      * @param maxWebSockets       proxied WebSockets per instance
      * @param headerTimeout       time to receive a complete request head (slowloris bound), 408 after
      * @param idleTimeout         downstream keep-alive idle time
@@ -106,7 +109,8 @@ public record EdgeConfig(
      * @param http2InitialWindowBytes   HTTP/2 initial stream flow-control window
      * @param http2MaxResetsPerSecond   stream resets a connection may cause per second before GOAWAY
      */
-    public record Limits(int maxConnections, int maxConnectionsPerClient, int maxWebSockets, Duration headerTimeout, Duration idleTimeout,
+    public record Limits(int maxConnections, int maxConnectionsPerClient, int maxRequestsPerSecondPerClient,
+                         int requestBurstPerClient, int maxWebSockets, Duration headerTimeout, Duration idleTimeout,
                          int maxHeaderBytes, int maxHeaderCount, int maxUriBytes, long maxRequestBodyBytes,
                          int http2MaxConcurrentStreams, int http2InitialWindowBytes, int http2MaxResetsPerSecond) {
     }

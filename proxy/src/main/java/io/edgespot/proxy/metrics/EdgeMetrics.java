@@ -168,7 +168,8 @@ public final class EdgeMetrics {
      *
      * @param reason e.g. {@code bad_request}, {@code header_too_large}, {@code uri_too_long},
      *               {@code body_too_large}, {@code misdirected}, {@code no_route}, {@code unknown_host},
-     *               {@code max_connections}, {@code max_connections_per_client}, {@code draining}
+     *               {@code max_connections}, {@code max_connections_per_client}, {@code rate_limited},
+     *               {@code draining}
      */
     public void rejected(String reason) {
         rejected.get(reason).inc();

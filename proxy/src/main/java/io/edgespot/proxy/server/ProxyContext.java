@@ -1,5 +1,6 @@
 package io.edgespot.proxy.server;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.edgespot.cache.HttpCache;
 import io.edgespot.proxy.admin.AccessLog;
 import io.edgespot.proxy.metrics.EdgeMetrics;
@@ -21,6 +22,7 @@ final class ProxyContext {
     private final ConcurrentHashMap<EventLoop, UpstreamPool> pools = new ConcurrentHashMap<>();
     private final HttpCache cache;
     private final WebSocketCaps webSockets = new WebSocketCaps();
+    private final ClientRequestRates requestRates = new ClientRequestRates(Ticker.systemTicker());
     private volatile boolean draining;
 
     private final AccessLog accessLog;
@@ -54,6 +56,11 @@ final class ProxyContext {
 
     EdgeMetrics metrics() {
         return metrics;
+    }
+
+    /** Per-client request rates, for {@code limits.maxRequestsPerSecondPerClient}. */
+    ClientRequestRates requestRates() {
+        return requestRates;
     }
 
     /** The upstream pool of {@code loop}; created on first use. */

@@ -9,6 +9,7 @@ import io.edgespot.proxy.admin.AccessLog;
 import io.edgespot.proxy.admin.AccessRecord;
 import io.edgespot.proxy.cache.CacheBodies;
 import io.edgespot.proxy.cache.NettyFields;
+import io.edgespot.proxy.config.EdgeConfig.Limits;
 import io.edgespot.proxy.config.EdgeConfig.Route;
 import io.edgespot.proxy.upstream.ClusterState;
 import io.edgespot.proxy.upstream.EndpointState;
@@ -433,6 +434,13 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                 }
             }
             rt = px.runtime();
+            Limits limits = rt.config().limits();
+            if (limits.maxRequestsPerSecondPerClient() > 0 && !px.requestRates().tryAcquire(info.clientIp(),
+                    limits.maxRequestsPerSecondPerClient(), limits.requestBurstPerClient())) {
+                answerLocally(this, HttpResponseStatus.TOO_MANY_REQUESTS, "request rate limit reached",
+                        "rate_limited");
+                return;
+            }
             String host = hostOnly(request.headers().get(HttpHeaderNames.HOST));
             tenant = rt.hosts().get(host);
             if (info.tlsTenant() != null && (tenant == null || !tenant.name().equals(info.tlsTenant()))) {

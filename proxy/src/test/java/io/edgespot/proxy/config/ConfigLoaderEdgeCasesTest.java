@@ -71,6 +71,9 @@ final class ConfigLoaderEdgeCasesTest {
                         + REST, "edge.yaml:2: limits.http2InitialWindowBytes: must be at most 2147483647"),
                 Arguments.of("negative per-client bound", LISTENER + "limits: { maxConnectionsPerClient: -1 }\n"
                         + REST, "edge.yaml:2: limits.maxConnectionsPerClient: must be between 0 and 10000000, got -1"),
+                Arguments.of("negative request rate", LISTENER + "limits: { maxRequestsPerSecondPerClient: -5 }\n"
+                        + REST,
+                        "edge.yaml:2: limits.maxRequestsPerSecondPerClient: must be between 0 and 10000000, got -5"),
                 Arguments.of("frame bytes wrapping", LISTENER + REST + "    webSockets: { maxFrameBytes: 4294967421 }\n",
                         "edge.yaml:7: tenants[0].webSockets.maxFrameBytes: must be at most 2147483647"),
                 // The default admin address taken by a listener had no line.

@@ -257,6 +257,23 @@ final class HostileClientIT {
                 "certificate: { cert: acme.crt, key: acme.key }", limits, originPort);
     }
 
+    /** A plain listener and one that takes a PROXY header ({@code pp}), with the given limits. */
+    private static EdgeFixture plainAndProxyProtocolEdge(String limits, int originPort) throws Exception {
+        return edgeWith(PLAIN_LISTENER + "\n"
+                + "  - { name: pp, address: \"127.0.0.1:0\", tls: false, http2: false, proxyProtocol: true }", "",
+                limits, originPort);
+    }
+
+    /**
+     * Another client, whose address comes in a PROXY header over the same loopback, is served: per-client bounds
+     * count it apart.
+     */
+    private static void assertOtherClientServed(EdgeFixture edge) throws Exception {
+        String other = RawHttp.exchange(edge.port("pp"), "PROXY TCP4 203.0.113.7 127.0.0.1 40000 80\r\n"
+                + "GET /other-client HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", 3000);
+        assertThat(RawHttp.status(other)).as(other).isEqualTo(200);
+    }
+
     /** The given listeners (YAML list items), with the given limits, in front of the origin. */
     private static EdgeFixture edgeWith(String listeners, String certificate, String limits, int originPort)
             throws Exception {
@@ -476,17 +493,12 @@ final class HostileClientIT {
     @Test
     void oneClientIsCappedAtMaxConnectionsPerClientAndOthersAreServed() throws Exception {
         TestOrigin o = TestOrigin.http("a");
-        try (EdgeFixture capped = edgeWith(PLAIN_LISTENER + "\n"
-                + "  - { name: pp, address: \"127.0.0.1:0\", tls: false, http2: false, proxyProtocol: true }", "",
-                "maxConnectionsPerClient: 3, idleTimeout: 30s", o.port())) {
+        try (EdgeFixture capped = plainAndProxyProtocolEdge("maxConnectionsPerClient: 3, idleTimeout: 30s", o.port())) {
             int port = capped.port("plain");
             List<Socket> held = holdOpen(port, 3);
             try {
                 assertClosedAtAccept(port, "the client's fourth connection");
-                // another client, whose address comes in a PROXY header over the same loopback, has its own count
-                String other = RawHttp.exchange(capped.port("pp"), "PROXY TCP4 203.0.113.7 127.0.0.1 40000 80\r\n"
-                        + "GET /other-client HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", 3000);
-                assertThat(RawHttp.status(other)).as(other).isEqualTo(200);
+                assertOtherClientServed(capped);
                 assertThat(capped.scrape()).containsPattern(
                         "edgespot_rejected_requests_total\\{reason=\"max_connections_per_client\"} 1(\\.0)?\\n");
                 for (Socket s : held) {
@@ -500,6 +512,35 @@ final class HostileClientIT {
                     s.close();
                 }
             }
+        } finally {
+            o.close();
+        }
+    }
+
+    @Test
+    void oneClientOverItsRequestRateGets429AndOthersAreServed() throws Exception {
+        TestOrigin o = TestOrigin.http("a");
+        try (EdgeFixture limited = plainAndProxyProtocolEdge(
+                "maxRequestsPerSecondPerClient: 1, requestBurstPerClient: 3, idleTimeout: 30s", o.port())) {
+            // six pipelined requests at once: the burst of three goes through, the rest get 429 with Retry-After
+            StringBuilder six = new StringBuilder();
+            for (int i = 1; i <= 6; i++) {
+                six.append("GET /rate/").append(i).append(" HTTP/1.1\r\nHost: localhost\r\n")
+                        .append(i == 6 ? "Connection: close\r\n" : "").append("\r\n");
+            }
+            RawConnection.Result r = RawConnection.exchange(limited.port("plain"), six.toString(), 5000);
+            assertThat(r.statuses()).as(r.text()).containsExactly(200, 200, 200, 429, 429, 429);
+            for (RawConnection.Response limitedResponse : r.responses().subList(3, 6)) {
+                assertThat(limitedResponse.header("retry-after")).as("Retry-After").matches("[1-5]");
+                assertThat(limitedResponse.body()).contains("\"reason\":\"request rate limit reached\"");
+            }
+            assertThat(o.count("/rate/")).as("requests that reached the origin").isEqualTo(3);
+            assertThat(limited.scrape()).containsPattern(
+                    "edgespot_rejected_requests_total\\{reason=\"rate_limited\"} 3(\\.0)?\\n");
+            assertOtherClientServed(limited);
+            // and the first client's bucket refills at one request a second
+            Thread.sleep(1100);
+            assertServedWithin5s(limited.port("plain"), "/rate/again");
         } finally {
             o.close();
         }

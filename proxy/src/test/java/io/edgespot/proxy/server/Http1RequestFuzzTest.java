@@ -60,7 +60,7 @@ import java.util.concurrent.TimeUnit;
  */
 class Http1RequestFuzzTest {
 
-    private static final Limits LIMITS = new Limits(100, 0, 100, Duration.ofSeconds(10), Duration.ofSeconds(60), 2048,
+    private static final Limits LIMITS = new Limits(100, 0, 0, 0, 100, Duration.ofSeconds(10), Duration.ofSeconds(60), 2048,
             24, 256, 1 << 20, 100, 65_535, 100);
     private static final EdgeMetrics METRICS = new EdgeMetrics(new PrometheusRegistry());
     /** What the guard and the header timeout answer with. */

@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The HTTP/1.1 request head scanner and guard on inputs found by {@link Http1RequestFuzzTest}. */
 class StrictRequestDecoderTest {
 
-    private static final Limits LIMITS = new Limits(100, 0, 100, Duration.ofSeconds(10), Duration.ofSeconds(60), 8192,
+    private static final Limits LIMITS = new Limits(100, 0, 0, 0, 100, Duration.ofSeconds(10), Duration.ofSeconds(60), 8192,
             100, 1024, 1 << 20, 100, 65_535, 100);
 
     private final EdgeMetrics metrics = new EdgeMetrics(new PrometheusRegistry());
