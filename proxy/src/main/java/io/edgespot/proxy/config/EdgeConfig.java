@@ -100,7 +100,7 @@ public record EdgeConfig(
      * @param requestBurstPerClient requests a client may send at once on top of that rate; 0 for one second's worth
      * @param maxWebSockets       proxied WebSockets per instance
      * @param headerTimeout       time to receive a complete request head (slowloris bound), 408 after
-     * @param idleTimeout         downstream keep-alive idle time
+     * @param idleTimeout         downstream idle time: HTTP/1.1 between requests, HTTP/2 while no stream is open
      * @param maxHeaderBytes      request head size (431 above)
      * @param maxHeaderCount      request header count (431 above)
      * @param maxUriBytes         request target length (414 above)

@@ -34,5 +34,4 @@ final class ClientConnections {
     void release(String client) {
         open.computeIfPresent(client, (k, n) -> n <= 1 ? null : n - 1);
     }
-
 }

@@ -16,7 +16,7 @@ import java.time.Duration;
  */
 final class ClientRequestRates {
 
-    static final int MAX_CLIENTS = 100_000;
+    private static final int MAX_CLIENTS = 100_000;
 
     private final Ticker ticker;
     private final Cache<String, Bucket> buckets;
