@@ -547,6 +547,30 @@ final class HostileClientIT {
     }
 
     @Test
+    void theRequestRateBoundsHttp2StreamsToo() throws Exception {
+        TestOrigin o = TestOrigin.http("a");
+        try (EdgeFixture limited = tlsEdge("maxRequestsPerSecondPerClient: 1, requestBurstPerClient: 2", o.port())) {
+            HttpClient client = HttpClient.newBuilder().sslContext(pki.clientContext(null))
+                    .version(HttpClient.Version.HTTP_2).connectTimeout(Duration.ofSeconds(5)).build();
+            List<Integer> statuses = new ArrayList<>();
+            HttpResponse<String> last = null;
+            for (int i = 0; i < 3; i++) {
+                URI uri = URI.create("https://localhost:" + limited.port("tls") + "/h2-rate/" + i);
+                last = client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(last.version()).isEqualTo(HttpClient.Version.HTTP_2);
+                statuses.add(last.statusCode());
+            }
+            assertThat(statuses).containsExactly(200, 200, 429);
+            assertThat(last.headers().firstValue("retry-after"))
+                    .hasValueSatisfying(v -> assertThat(v).matches("[1-5]"));
+            assertThat(o.count("/h2-rate/")).as("streams that reached the origin").isEqualTo(2);
+        } finally {
+            o.close();
+        }
+    }
+
+    @Test
     void connectionFloodIsCappedAtMaxConnections() throws Exception {
         TestOrigin o = TestOrigin.http("a");
         try (EdgeFixture capped = plainEdge("maxConnections: 50, idleTimeout: 30s", o.port())) {
