@@ -426,15 +426,15 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             if (request instanceof FullHttpRequest full) {
                 full.content().release();
             }
+            rt = px.runtime();
+            Limits limits = rt.config().limits();
             if (http2) {
-                RequestGuard.Rejection r = RequestGuard.check(request, px.runtime().config().limits(), true);
+                RequestGuard.Rejection r = RequestGuard.check(request, limits, true);
                 if (r != null) {
                     answerLocally(this, r.status(), r.reason(), r.metric());
                     return;
                 }
             }
-            rt = px.runtime();
-            Limits limits = rt.config().limits();
             if (limits.maxRequestsPerSecondPerClient() > 0 && !px.requestRates().tryAcquire(info.clientIp(),
                     limits.maxRequestsPerSecondPerClient(), limits.requestBurstPerClient())) {
                 answerLocally(this, HttpResponseStatus.TOO_MANY_REQUESTS, "request rate limit reached",

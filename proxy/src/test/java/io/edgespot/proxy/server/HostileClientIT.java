@@ -492,8 +492,8 @@ final class HostileClientIT {
 
     @Test
     void oneClientIsCappedAtMaxConnectionsPerClientAndOthersAreServed() throws Exception {
-        TestOrigin o = TestOrigin.http("a");
-        try (EdgeFixture capped = plainAndProxyProtocolEdge("maxConnectionsPerClient: 3, idleTimeout: 30s", o.port())) {
+        try (EdgeFixture capped = plainAndProxyProtocolEdge("maxConnectionsPerClient: 3, idleTimeout: 30s",
+                origin.port())) {
             int port = capped.port("plain");
             List<Socket> held = holdOpen(port, 3);
             try {
@@ -512,16 +512,13 @@ final class HostileClientIT {
                     s.close();
                 }
             }
-        } finally {
-            o.close();
         }
     }
 
     @Test
     void oneClientOverItsRequestRateGets429AndOthersAreServed() throws Exception {
-        TestOrigin o = TestOrigin.http("a");
         try (EdgeFixture limited = plainAndProxyProtocolEdge(
-                "maxRequestsPerSecondPerClient: 1, requestBurstPerClient: 3, idleTimeout: 30s", o.port())) {
+                "maxRequestsPerSecondPerClient: 1, requestBurstPerClient: 3, idleTimeout: 30s", origin.port())) {
             // six pipelined requests at once: the burst of three goes through, the rest get 429 with Retry-After
             StringBuilder six = new StringBuilder();
             for (int i = 1; i <= 6; i++) {
@@ -534,22 +531,20 @@ final class HostileClientIT {
                 assertThat(limitedResponse.header("retry-after")).as("Retry-After").matches("[1-5]");
                 assertThat(limitedResponse.body()).contains("\"reason\":\"request rate limit reached\"");
             }
-            assertThat(o.count("/rate/")).as("requests that reached the origin").isEqualTo(3);
+            assertThat(origin.count("/rate/")).as("requests that reached the origin").isEqualTo(3);
             assertThat(limited.scrape()).containsPattern(
                     "edgespot_rejected_requests_total\\{reason=\"rate_limited\"} 3(\\.0)?\\n");
             assertOtherClientServed(limited);
             // and the first client's bucket refills at one request a second
             Thread.sleep(1100);
             assertServedWithin5s(limited.port("plain"), "/rate/again");
-        } finally {
-            o.close();
         }
     }
 
     @Test
     void theRequestRateBoundsHttp2StreamsToo() throws Exception {
-        TestOrigin o = TestOrigin.http("a");
-        try (EdgeFixture limited = tlsEdge("maxRequestsPerSecondPerClient: 1, requestBurstPerClient: 2", o.port())) {
+        try (EdgeFixture limited = tlsEdge("maxRequestsPerSecondPerClient: 1, requestBurstPerClient: 2",
+                origin.port())) {
             HttpClient client = HttpClient.newBuilder().sslContext(pki.clientContext(null))
                     .version(HttpClient.Version.HTTP_2).connectTimeout(Duration.ofSeconds(5)).build();
             List<Integer> statuses = new ArrayList<>();
@@ -564,9 +559,7 @@ final class HostileClientIT {
             assertThat(statuses).containsExactly(200, 200, 429);
             assertThat(last.headers().firstValue("retry-after"))
                     .hasValueSatisfying(v -> assertThat(v).matches("[1-5]"));
-            assertThat(o.count("/h2-rate/")).as("streams that reached the origin").isEqualTo(2);
-        } finally {
-            o.close();
+            assertThat(origin.count("/h2-rate/")).as("streams that reached the origin").isEqualTo(2);
         }
     }
 
