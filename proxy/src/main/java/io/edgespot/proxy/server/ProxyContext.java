@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * What every connection of one server shares: the live config generation, metrics, the per-loop upstream pools
- * and the drain flag.
+ * and flushers, and the drain flag.
  */
 final class ProxyContext {
 
@@ -20,6 +20,7 @@ final class ProxyContext {
     private final EdgeMetrics metrics;
     private final Connector connector;
     private final ConcurrentHashMap<EventLoop, UpstreamPool> pools = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<EventLoop, LoopFlusher> flushers = new ConcurrentHashMap<>();
     private final HttpCache cache;
     private final WebSocketCaps webSockets = new WebSocketCaps();
     private final ClientRequestRates requestRates = new ClientRequestRates(Ticker.systemTicker());
@@ -61,6 +62,12 @@ final class ProxyContext {
     /** Per-client request rates, for {@code limits.maxRequestsPerSecondPerClient}. */
     ClientRequestRates requestRates() {
         return requestRates;
+    }
+
+    /** The batched flusher of {@code loop}; created on first use. */
+    LoopFlusher flusher(EventLoop loop) {
+        LoopFlusher f = flushers.get(loop);
+        return f != null ? f : flushers.computeIfAbsent(loop, LoopFlusher::new);
     }
 
     /** The upstream pool of {@code loop}; created on first use. */

@@ -40,8 +40,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.AsciiString;
-import io.netty.util.Attribute;
-import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import java.util.List;
@@ -66,10 +64,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     /** Headers of responses served from the cache: their fields were validated before they were stored. */
     private static final DefaultHttpHeadersFactory HIT_HEADERS =
             DefaultHttpHeadersFactory.headersFactory().withValidation(false);
-    /** Set on an HTTP/2 connection while a flush for its ended streams is queued on its event loop. */
-    private static final AttributeKey<Boolean> H2_FLUSH_PENDING = AttributeKey.valueOf("edgespot.h2FlushPending");
-    /** The largest response body whose end waits for the HTTP/2 connection's batched flush: one full DATA frame. */
-    private static final int H2_BATCHED_BODY_BYTES = 16 * 1024;
+    /** The largest response body whose end waits for the event loop's batched flush: one full DATA frame. */
+    private static final int BATCHED_BODY_BYTES = 16 * 1024;
     /** Tells the origin which Surrogate-Control targets this cache honours (RFC 9213 style targeting). */
     private static final AsciiString SURROGATE_CAPABILITY = AsciiString.cached("surrogate-capability");
 
@@ -78,6 +74,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     private final boolean http2;
     private final Http1Timeouts timeouts;
     private ChannelHandlerContext ctx;
+    private LoopFlusher flusher;
     private boolean started;
     private Exchange current;
     /** After a local answer to a request without a body: skip to its end, then take the next request. */
@@ -113,6 +110,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.flusher = px.flusher(ctx.channel().eventLoop());
         if (ctx.channel().isActive()) {
             start();
         }
@@ -724,10 +722,12 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             conn.attach(this);
             headSent = true;
             if (requestComplete || !requestHasBody) {
-                // one message through the upstream pipeline and its encoder, not a head and an empty last content
-                conn.channel().writeAndFlush(new DefaultFullHttpRequest(upstreamHead.protocolVersion(),
+                // one message through the upstream pipeline and its encoder, not a head and an empty last content;
+                // sent with the other requests of this pass of the event loop
+                conn.channel().write(new DefaultFullHttpRequest(upstreamHead.protocolVersion(),
                         upstreamHead.method(), upstreamHead.uri(), Unpooled.EMPTY_BUFFER, upstreamHead.headers(),
                         EmptyHttpHeaders.INSTANCE));
+                flusher.flushLater(conn.channel());
                 requestSent = true;
                 armFirstByte();
                 if (!requestComplete) {
@@ -847,26 +847,17 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         }
 
         /**
-         * Flushes the end of a proxied response. Over HTTP/2 its frames are already in the connection's pipeline,
-         * and the connection is flushed once, after the event loop has handled its other ready channels: the
-         * streams that end in that pass share TLS records and one write instead of a flush each (their upstreams'
-         * reads are not the connection's read, which Netty would batch by itself). A response still in progress
-         * flushes at once, so a large body never waits behind the batch; so does one whose body is larger than
-         * {@link #H2_BATCHED_BODY_BYTES}, even when it arrived in one read: batched with others, the connection's
-         * flow controller would slice the bodies of the batch into 1 KiB frames, interleaved.
+         * Flushes the end of a proxied response: after the event loop's pass (see {@link LoopFlusher}) when its body
+         * is small, at once otherwise. Over HTTP/2 the stream's frames are already in the connection's pipeline, and
+         * the connection is flushed, once for all its streams that ended in the pass. A body larger than
+         * {@link #BATCHED_BODY_BYTES} flushes at once even when it arrived in one read: batched with others, the
+         * connection's flow controller would slice the bodies of the batch into 1 KiB frames, interleaved.
          */
         private void flushResponseEnd() {
-            if (!http2 || bytesSent > H2_BATCHED_BODY_BYTES) {
+            if (bytesSent > BATCHED_BODY_BYTES) {
                 ctx.flush();
-                return;
-            }
-            Channel connection = ctx.channel().parent();
-            Attribute<Boolean> pending = connection.attr(H2_FLUSH_PENDING);
-            if (pending.setIfAbsent(Boolean.TRUE) == null) {
-                connection.eventLoop().execute(() -> {
-                    pending.set(null);
-                    connection.flush();
-                });
+            } else {
+                flusher.flushLater(http2 ? ctx.channel().parent() : ctx.channel());
             }
         }
 
