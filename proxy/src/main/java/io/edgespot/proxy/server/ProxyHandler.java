@@ -850,8 +850,10 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
          * Flushes the end of a proxied response: after the event loop's pass (see {@link LoopFlusher}) when its body
          * is small, at once otherwise. Over HTTP/2 the stream's frames are already in the connection's pipeline, and
          * the connection is flushed, once for all its streams that ended in the pass. A body larger than
-         * {@link #BATCHED_BODY_BYTES} flushes at once even when it arrived in one read: batched with others, the
-         * connection's flow controller would slice the bodies of the batch into 1 KiB frames, interleaved.
+         * {@link #BATCHED_BODY_BYTES} flushes at once even when it arrived in one read: batched with others over
+         * HTTP/2, the connection's flow controller would slice the bodies of the batch into 1 KiB frames,
+         * interleaved; over HTTP/1.1 the bodies held for a pass add up to megabytes that leave the CPU's caches
+         * before they are written (64 KiB responses: 19 % fewer per second when batched).
          */
         private void flushResponseEnd() {
             if (bytesSent > BATCHED_BODY_BYTES) {
