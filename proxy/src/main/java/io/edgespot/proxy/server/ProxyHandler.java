@@ -610,7 +610,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                 abortDownstream(); // the segments do not add up to the Content-Length already sent
                 return;
             }
-            ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(f -> {
+            ctx.write(LastHttpContent.EMPTY_LAST_CONTENT).addListener(f -> {
                 if (!f.isSuccess()) {
                     abortDownstream();
                     return;
@@ -618,6 +618,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                 responseComplete = true;
                 complete();
             });
+            flushResponseEnd();
         }
 
         /** Checks the route allows WebSockets and every cap has room; answers the request itself if not. */
