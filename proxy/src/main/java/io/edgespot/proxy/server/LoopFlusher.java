@@ -3,6 +3,9 @@ package io.edgespot.proxy.server;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 
 /**
  * Flushes channels of one event loop once each, after the loop has handled the rest of its ready channels.
@@ -20,7 +23,10 @@ import java.util.ArrayList;
 final class LoopFlusher implements Runnable {
 
     private final EventLoop loop;
+    /** The channels to flush, in the order they were queued. */
     private final ArrayList<Channel> pending = new ArrayList<>();
+    /** The same channels, for an O(1) check: a busy pass queues thousands. No node per entry, unlike a HashSet. */
+    private final Set<Channel> queued = Collections.newSetFromMap(new IdentityHashMap<>());
 
     LoopFlusher(EventLoop loop) {
         this.loop = loop;
@@ -29,19 +35,24 @@ final class LoopFlusher implements Runnable {
     /** Flushes {@code channel} after this pass of the event loop; must be called on that loop. */
     void flushLater(Channel channel) {
         assert loop.inEventLoop();
+        if (!queued.add(channel)) {
+            return; // another stream of the same HTTP/2 connection, or a second message of the pass
+        }
         if (pending.isEmpty()) {
             loop.execute(this);
-        } else if (pending.contains(channel)) {
-            return; // a pass holds a few dozen channels: a scan is cheaper than a set's nodes
         }
         pending.add(channel);
     }
 
     @Override
     public void run() {
-        // a flush may complete writes whose listeners queue more flushes: they join this pass
+        // A flush completes writes whose listeners may write again, on this channel (the next pipelined answer)
+        // or another: each channel leaves the set before its flush, so that such a write queues it again, and
+        // what is queued during the run is flushed in this run.
         for (int i = 0; i < pending.size(); i++) {
-            pending.get(i).flush();
+            Channel channel = pending.get(i);
+            queued.remove(channel);
+            channel.flush();
         }
         pending.clear();
     }

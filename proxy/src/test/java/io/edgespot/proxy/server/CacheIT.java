@@ -23,10 +23,11 @@ final class CacheIT {
     static EdgeFixture edge;
     static HttpClient h1;
     static HttpClient h2;
+    static TestPki pki;
 
     @BeforeAll
     static void start() throws Exception {
-        TestPki pki = new TestPki(dir);
+        pki = new TestPki(dir);
         pki.server("acme", "localhost");
         KeyEncryptionKey kek = KeyEncryptionKey.generateDevKek(dir.resolve("kek.json"));
         TenantKeys.generate("acme").writeEncrypted(dir.resolve("acme.keyset"), kek.aead());
@@ -77,6 +78,35 @@ final class CacheIT {
         assertThat(hit2.body()).isEqualTo(miss.body());
         assertThat(hit.headers().firstValue("cache-status").orElse("")).contains("hit");
         assertThat(origin.hits.get()).isEqualTo(hitsAfterMiss);
+    }
+
+    /** Each hit's end is flushed after the event loop's pass; the next pipelined hit is written from that flush. */
+    @Test
+    void pipelinedHitsAreAllAnswered() throws Exception {
+        String path = "/cacheable/pipelined";
+        String body = get(h1, path).body();
+        int before = origin.hits.get();
+        String request = "GET " + path + " HTTP/1.1\r\nHost: localhost\r\n\r\n";
+        String last = "GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
+        try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) pki.clientContext(null).getSocketFactory()
+                .createSocket("localhost", edge.port("tls"))) {
+            javax.net.ssl.SSLParameters params = s.getSSLParameters();
+            params.setServerNames(java.util.List.of(new javax.net.ssl.SNIHostName("localhost")));
+            s.setSSLParameters(params);
+            long start = System.nanoTime();
+            s.getOutputStream().write((request + request + last).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            RawConnection.Result r = RawConnection.readToClose(s, start, 5000);
+            java.util.List<RawConnection.Response> answers = RawConnection.parse(r.text());
+            assertThat(answers).hasSize(3);
+            for (RawConnection.Response a : answers) {
+                assertThat(a.status()).isEqualTo(200);
+                assertThat(a.headers().get("cache-status")).contains("hit");
+                assertThat(a.body()).isEqualTo(body);
+            }
+            assertThat(r.closed()).isTrue();
+        }
+        assertThat(origin.hits.get()).isEqualTo(before);
     }
 
     @Test

@@ -122,6 +122,22 @@ class LoopFlusherTest {
         assertEquals(1, loop.submit(() -> flushesOfBAfterPass[0]).get(5, TimeUnit.SECONDS));
     }
 
+    @Test
+    void aChannelWrittenAgainWhileItIsFlushedIsFlushedAgain() throws Exception {
+        LoopFlusher flusher = new LoopFlusher(loop);
+        // as a pipelined cache hit does: the first answer's write completes, and its listener writes the next one
+        loop.submit(() -> {
+            a.write(text("a1")).addListener(f -> {
+                a.write(text("a2"));
+                flusher.flushLater(a);
+            });
+            flusher.flushLater(a);
+        }).get(5, TimeUnit.SECONDS);
+
+        assertEquals("a1a2", from(take(4), 'a'));
+        assertEquals(2, loop.submit(() -> flushesA.count).get(5, TimeUnit.SECONDS));
+    }
+
     /** The chunks the peers read, until they hold {@code chars} characters; a transport may merge writes. */
     private List<String> take(int chars) throws InterruptedException {
         List<String> out = new ArrayList<>();
