@@ -1,5 +1,9 @@
 package io.edgespot.proxy.server;
 
+import static io.edgespot.proxy.http.Http1Grammar.hexValue;
+import static io.edgespot.proxy.http.Http1Grammar.isFieldByte;
+import static io.edgespot.proxy.http.Http1Grammar.isTchar;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
@@ -140,31 +144,6 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
 
     /** A request refused before or while decoding; the connection gets 400 and closes. */
     record MalformedRequest(String reason) {
-    }
-
-    /** RFC 9110 tchar: the characters of a token (method, field name, chunk-extension name). */
-    static boolean isTchar(int b) {
-        return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9'
-                || b == '!' || b == '#' || b == '$' || b == '%' || b == '&' || b == '\'' || b == '*' || b == '+'
-                || b == '-' || b == '.' || b == '^' || b == '_' || b == '`' || b == '|' || b == '~';
-    }
-
-    /** A byte allowed in a field value or a chunk extension: HTAB, SP, VCHAR and obs-text, no other control. */
-    private static boolean isFieldByte(int b) {
-        return b == '\t' || b >= 0x20 && b != 0x7f;
-    }
-
-    private static int hexValue(int b) {
-        if (b >= '0' && b <= '9') {
-            return b - '0';
-        }
-        if (b >= 'a' && b <= 'f') {
-            return b - 'a' + 10;
-        }
-        if (b >= 'A' && b <= 'F') {
-            return b - 'A' + 10;
-        }
-        return -1;
     }
 
     /**

@@ -10,7 +10,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
@@ -63,6 +62,8 @@ public final class UpstreamPool {
     private final Neighbours neighbours;
     private ScheduledFuture<?> sweeper;
     private static final long SWEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    /** The largest response head (status line and fields) an origin may send; a larger one gets 502. */
+    private static final int MAX_RESPONSE_HEAD_BYTES = 64 * 1024;
 
     public UpstreamPool(EventLoop loop, Connector connector, EdgeMetrics metrics, Neighbours neighbours) {
         this.loop = loop;
@@ -290,7 +291,7 @@ public final class UpstreamPool {
     }
 
     private static void addHttp1(Channel ch, UpstreamConnection conn) {
-        ch.pipeline().addLast("http", new HttpClientCodec(8192, 64 * 1024, 64 * 1024, true));
+        ch.pipeline().addLast("http", ResponseDecoder.codec(MAX_RESPONSE_HEAD_BYTES));
         ch.pipeline().addLast("upstream", conn);
     }
 

@@ -3,12 +3,11 @@ package io.edgespot.proxy.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.edgespot.proxy.testing.ReadSizes;
+import io.edgespot.proxy.testing.TrackingAllocator;
 import io.edgespot.proxy.config.EdgeConfig.Limits;
 import io.edgespot.proxy.metrics.EdgeMetrics;
-import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.CompositeByteBuf;
-import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
@@ -69,8 +68,9 @@ class Http1RequestFuzzTest {
     @FuzzTest(maxDuration = "20s")
     void requests(byte[] input) {
         Transcript whole = run(input, new int[] {input.length});
-        Transcript split = run(input, splits(input));
-        String both = "whole: " + whole + ", split " + Arrays.toString(splits(input)) + ": " + split;
+        int[] reads = ReadSizes.of(input, input.length);
+        Transcript split = run(input, reads);
+        String both = "whole: " + whole + ", split " + Arrays.toString(reads) + ": " + split;
         // A head may go on before its body is known to be malformed (bodies stream), and the decoder may hold it
         // back when both arrive together; so a head whose body ended in a refusal is left out of the comparison.
         List<String> wholeDone = whole.completed();
@@ -89,20 +89,6 @@ class Http1RequestFuzzTest {
                 .isEqualTo(wholeDone);
         assertThat(split.refusedOnInput).as("refusal must not depend on how the bytes arrive (%s)", both)
                 .isEqualTo(whole.refusedOnInput);
-    }
-
-    /** Read sizes of 1 to 8 bytes, chosen deterministically from the input so a finding replays. */
-    private static int[] splits(byte[] input) {
-        long state = Arrays.hashCode(input) | 1L;
-        List<Integer> sizes = new ArrayList<>();
-        int left = input.length;
-        while (left > 0) {
-            state = state * 6364136223846793005L + 1442695040888963407L;
-            int n = Math.min(left, 1 + (int) ((state >>> 33) & 7));
-            sizes.add(n);
-            left -= n;
-        }
-        return sizes.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** Runs one connection over the input delivered in reads of the given sizes. */
@@ -383,50 +369,5 @@ class Http1RequestFuzzTest {
                 .append(r.protocolVersion());
         r.headers().forEach(e -> sb.append('|').append(e.getKey()).append(':').append(e.getValue()));
         return sb.toString();
-    }
-
-    /** Unpooled buffers, each remembered, so that a leak shows at once rather than at the next GC. */
-    private static final class TrackingAllocator extends AbstractByteBufAllocator {
-        private final List<ByteBuf> allocated = new ArrayList<>();
-
-        TrackingAllocator() {
-            super(false);
-        }
-
-        @Override
-        protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
-            return track(UnpooledByteBufAllocator.DEFAULT.heapBuffer(initialCapacity, maxCapacity));
-        }
-
-        @Override
-        protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
-            return track(UnpooledByteBufAllocator.DEFAULT.directBuffer(initialCapacity, maxCapacity));
-        }
-
-        @Override
-        public CompositeByteBuf compositeHeapBuffer(int maxNumComponents) {
-            return track(super.compositeHeapBuffer(maxNumComponents));
-        }
-
-        @Override
-        public CompositeByteBuf compositeDirectBuffer(int maxNumComponents) {
-            return track(super.compositeDirectBuffer(maxNumComponents));
-        }
-
-        @Override
-        public boolean isDirectBufferPooled() {
-            return false;
-        }
-
-        private <B extends ByteBuf> B track(B buf) {
-            allocated.add(buf);
-            return buf;
-        }
-
-        void assertAllReleased() {
-            for (ByteBuf b : allocated) {
-                assertThat(b.refCnt()).as("reference count of a buffer the pipeline allocated").isZero();
-            }
-        }
     }
 }

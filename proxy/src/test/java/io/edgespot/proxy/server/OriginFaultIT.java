@@ -175,6 +175,32 @@ final class OriginFaultIT {
         assertThatThrownBy(() -> h2("/short-body")).isInstanceOf(IOException.class);
     }
 
+    @Test
+    void transferCodingOtherThanChunkedGets502() throws Exception {
+        ANSWERS.put("/gzip-coding", thenClose("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\nnot-framed"));
+        assertProxyError(get("/gzip-coding"), 502);
+    }
+
+    // ------------------------------------------------------------------ interim responses
+
+    @Test
+    void interimResponsesAreDroppedAndTheFinalOneIsServed() throws Exception {
+        ANSWERS.put("/early-hints", raw("HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n"
+                + "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\n"
+                + "final"));
+        RawConnection.Result r = get("/early-hints");
+        assertThat(r.statuses()).as(r.text()).containsExactly(200);
+        assertThat(r.responses().get(0).body()).isEqualTo("final");
+        assertThat(h2("/early-hints").body()).isEqualTo("final");
+    }
+
+    @Test
+    void switchingProtocolsWithoutAnUpgradeRequestGets502() throws Exception {
+        ANSWERS.put("/unasked-101", raw("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\n\r\n\u0081\u0002hi"));
+        assertProxyError(get("/unasked-101"), 502);
+    }
+
     // ------------------------------------------------------------------ header fields
 
     @Test
@@ -201,6 +227,13 @@ final class OriginFaultIT {
         ANSWERS.put("/bare-cr", raw("HTTP/1.1 200 OK\r\nX-Bad: a\rSet-Cookie: injected=1\r\nContent-Length: 2\r\n"
                 + "\r\nok"));
         assertProxyError(get("/bare-cr"), 502);
+    }
+
+    @Test
+    void obsFoldInAHeaderFieldGets502() throws Exception {
+        ANSWERS.put("/obs-fold", raw("HTTP/1.1 200 OK\r\nX-Folded: a\r\n Set-Cookie: injected=1\r\n"
+                + "Content-Length: 2\r\n\r\nok"));
+        assertProxyError(get("/obs-fold"), 502);
     }
 
     // ------------------------------------------------------------------ resets and stalls

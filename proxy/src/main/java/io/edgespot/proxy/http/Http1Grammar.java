@@ -1,0 +1,50 @@
+package io.edgespot.proxy.http;
+
+/**
+ * The byte classes of the HTTP/1.1 grammar (RFC 9110 section 5.6, RFC 9112) that edgespot's strict parsers share,
+ * for requests from clients and responses from origins.
+ */
+public final class Http1Grammar {
+
+    private static final boolean[] TCHAR = new boolean[256];
+
+    static {
+        for (int b = '0'; b <= '9'; b++) {
+            TCHAR[b] = true;
+        }
+        for (int b = 'a'; b <= 'z'; b++) {
+            TCHAR[b] = true;
+            TCHAR[b - 'a' + 'A'] = true;
+        }
+        for (char c : "!#$%&'*+-.^_`|~".toCharArray()) {
+            TCHAR[c] = true;
+        }
+    }
+
+    private Http1Grammar() {
+    }
+
+    /** RFC 9110 tchar: the characters of a token (method, field name, chunk-extension name); {@code b} in 0..255. */
+    public static boolean isTchar(int b) {
+        return TCHAR[b];
+    }
+
+    /** A byte allowed in a field value or a chunk extension: HTAB, SP, VCHAR and obs-text, no other control. */
+    public static boolean isFieldByte(int b) {
+        return b == '\t' || b >= 0x20 && b != 0x7f;
+    }
+
+    /** The value of a hexadecimal digit, or -1. */
+    public static int hexValue(int b) {
+        if (b >= '0' && b <= '9') {
+            return b - '0';
+        }
+        if (b >= 'a' && b <= 'f') {
+            return b - 'a' + 10;
+        }
+        if (b >= 'A' && b <= 'F') {
+            return b - 'A' + 10;
+        }
+        return -1;
+    }
+}
