@@ -7,6 +7,7 @@ package io.edgespot.proxy.http;
 public final class Http1Grammar {
 
     private static final boolean[] TCHAR = new boolean[256];
+    private static final boolean[] FIELD = new boolean[256];
 
     static {
         for (int b = '0'; b <= '9'; b++) {
@@ -19,6 +20,10 @@ public final class Http1Grammar {
         for (char c : "!#$%&'*+-.^_`|~".toCharArray()) {
             TCHAR[c] = true;
         }
+        FIELD['\t'] = true;
+        for (int b = 0x20; b < 256; b++) {
+            FIELD[b] = b != 0x7f;
+        }
     }
 
     private Http1Grammar() {
@@ -29,9 +34,12 @@ public final class Http1Grammar {
         return TCHAR[b];
     }
 
-    /** A byte allowed in a field value or a chunk extension: HTAB, SP, VCHAR and obs-text, no other control. */
+    /**
+     * A byte allowed in a field value or a chunk extension: HTAB, SP, VCHAR and obs-text, no other control;
+     * {@code b} in 0..255.
+     */
     public static boolean isFieldByte(int b) {
-        return b == '\t' || b >= 0x20 && b != 0x7f;
+        return FIELD[b];
     }
 
     /** The value of a hexadecimal digit, or -1. */

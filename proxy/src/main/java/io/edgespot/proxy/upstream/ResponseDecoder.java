@@ -60,7 +60,7 @@ import java.util.List;
  * the exchange sees the connection close under an unfinished response.
  *
  * <p>Whether a response may have a body depends on its request (a HEAD's never has one): {@link #codec} pairs the
- * decoder with the request encoder, which notes each request's kind.
+ * decoder with the request encoder, which queues each request for the decoder to read its method and fields.
  */
 final class ResponseDecoder extends ByteToMessageDecoder {
 
@@ -71,15 +71,12 @@ final class ResponseDecoder extends ByteToMessageDecoder {
             DefaultHttpHeadersFactory.headersFactory().withValidation(false); // validated here, byte by byte
     private static final HttpHeadersFactory TRAILERS =
             DefaultHttpHeadersFactory.trailersFactory().withValidation(false);
-    private static final byte PLAIN = 0;
-    private static final byte HEAD = 1;
-    private static final byte UPGRADE = 2;
 
     private enum State { HEAD, FIXED, UNTIL_CLOSE, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, UPGRADED, FAILED }
 
     private final int maxHeadBytes;
-    /** The kind of each request sent whose final response has not been decoded yet, oldest first. */
-    private final ArrayDeque<Byte> pending = new ArrayDeque<>(2);
+    /** Each request sent whose final response has not been decoded yet, oldest first (its head only is read). */
+    private final ArrayDeque<HttpRequest> pending = new ArrayDeque<>(2);
     private State state = State.HEAD;
     /** Body bytes left: of a Content-Length body, or of the current chunk. */
     private long remaining;
@@ -98,15 +95,12 @@ final class ResponseDecoder extends ByteToMessageDecoder {
         return new CombinedChannelDuplexHandler<>(decoder, decoder.new RequestEncoder());
     }
 
-    /** Notes the kind of each request on its way out, for the decoder to frame the response. */
+    /** Notes each request on its way out, for the decoder to frame the response. */
     private final class RequestEncoder extends HttpRequestEncoder {
         @Override
         protected void encode(ChannelHandlerContext ctx, Object msg, List<Object> out) throws Exception {
             if (msg instanceof HttpRequest request) {
-                HttpMethod m = request.method();
-                pending.add(HttpMethod.HEAD.equals(m) ? HEAD
-                        : HttpMethod.GET.equals(m) && request.headers().contains(HttpHeaderNames.UPGRADE) ? UPGRADE
-                        : PLAIN);
+                pending.add(request);
             }
             super.encode(ctx, msg, out);
         }
@@ -257,8 +251,8 @@ final class ResponseDecoder extends ByteToMessageDecoder {
                 status, headers);
         if (code < 200) {
             if (code == 101) {
-                Byte kind = pending.poll();
-                if (kind == null || kind != UPGRADE) {
+                HttpRequest request = pending.poll();
+                if (request == null || !request.headers().contains(HttpHeaderNames.UPGRADE)) {
                     return "101 Switching Protocols without an upgrade request";
                 }
                 state = State.UPGRADED;
@@ -266,8 +260,8 @@ final class ResponseDecoder extends ByteToMessageDecoder {
             out.add(response); // interim, or the end of HTTP on this connection
             return null;
         }
-        Byte kind = pending.poll();
-        if (kind != null && kind == HEAD || code == 204 || code == 304) {
+        HttpRequest request = pending.poll();
+        if (request != null && HttpMethod.HEAD.equals(request.method()) || code == 204 || code == 304) {
             if (fields.chunked) {
                 headers.remove(HttpHeaderNames.TRANSFER_ENCODING); // what a GET would have had; no body follows
             }
@@ -454,17 +448,18 @@ final class ResponseDecoder extends ByteToMessageDecoder {
                     p++;
                 }
                 int valueStart = p;
-                int valueEnd = p;
-                for (; (c = b[p] & 0xff) != '\r'; p++) {
-                    if (!isFieldByte(c)) {
-                        return c == '\n' ? "bare LF in a field line" : "control character in a field value";
-                    }
-                    if (c != ' ' && c != '\t') {
-                        valueEnd = p + 1;
-                    }
+                while (isFieldByte(b[p] & 0xff)) {
+                    p++;
+                }
+                if (b[p] != '\r') {
+                    return b[p] == '\n' ? "bare LF in a field line" : "control character in a field value";
                 }
                 if (b[p + 1] != '\n') {
                     return "bare CR in a field value";
+                }
+                int valueEnd = p;
+                while (valueEnd > valueStart && (b[valueEnd - 1] == ' ' || b[valueEnd - 1] == '\t')) {
+                    valueEnd--;
                 }
                 p += 2;
                 AsciiString name = new AsciiString(b, nameStart, nameEnd - nameStart, false);
