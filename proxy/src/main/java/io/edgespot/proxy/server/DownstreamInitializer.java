@@ -13,7 +13,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.CombinedChannelDuplexHandler;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.haproxy.HAProxyMessage;
@@ -31,7 +30,6 @@ import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SniCompletionEvent;
 import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -122,14 +120,11 @@ final class DownstreamInitializer extends ChannelInitializer<Channel> {
     private void http1(ChannelPipeline p, ConnectionInfo info) {
         Limits limits = px.runtime().config().limits();
         EdgeMetrics metrics = px.metrics();
-        ArrayDeque<Boolean> heads = new ArrayDeque<>();
         Http1Timeouts timeouts = new Http1Timeouts(limits.idleTimeout(), limits.headerTimeout(),
                 () -> metrics.timeout("header"));
         p.addLast("timeouts", timeouts);
-        p.addLast("http", new CombinedChannelDuplexHandler<>(
-                new StrictRequestDecoder(limits.maxUriBytes() + 32, limits.maxHeaderBytes(), heads,
-                        timeouts::headStarted),
-                new HeadAwareResponseEncoder(heads)));
+        p.addLast("http", new StrictRequestDecoder(limits.maxUriBytes() + 32, limits.maxHeaderBytes(),
+                timeouts::headStarted));
         p.addLast("guard", new RequestGuard(limits, metrics, timeouts));
         p.addLast("proxy", new ProxyHandler(px, info, false, timeouts));
     }

@@ -4,8 +4,10 @@ import static io.edgespot.proxy.http.Http1Grammar.hexValue;
 import static io.edgespot.proxy.http.Http1Grammar.isFieldByte;
 import static io.edgespot.proxy.http.Http1Grammar.isTchar;
 
+import io.edgespot.proxy.http.OutboundPassThrough;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpDecoderConfig;
@@ -43,22 +45,22 @@ import java.util.List;
  * discarded: the connection is answered with 400 and closed by {@link RequestGuard}. Lengths are left to Netty's
  * own limits, so an over-long request line or header section still gets 414 or 431.
  */
-final class StrictRequestDecoder extends HttpRequestDecoder {
+final class StrictRequestDecoder extends HttpRequestDecoder implements OutboundPassThrough {
 
     /** Chunk-extension bytes one request may carry in all; chunk extensions have no use in a proxied request. */
     static final int MAX_CHUNK_EXTENSION_BYTES = 4096;
 
-    private final ArrayDeque<Boolean> headRequests;
+    /** Per request head decoded and not yet answered, whether it is a HEAD request. */
+    private final ArrayDeque<Boolean> headRequests = new ArrayDeque<>();
+    private final HeadAwareResponseEncoder encoder = new HeadAwareResponseEncoder(headRequests);
     private final Runnable headStarted;
     private final FramingScanner scanner = new FramingScanner();
     private boolean failed;
 
     /**
-     * @param headRequests receives, per request head, whether it is a HEAD request
      * @param headStarted  run after a decode that leaves part of a request head buffered (the head clock's start)
      */
-    StrictRequestDecoder(int maxInitialLine, int maxHeaderBytes, ArrayDeque<Boolean> headRequests,
-            Runnable headStarted) {
+    StrictRequestDecoder(int maxInitialLine, int maxHeaderBytes, Runnable headStarted) {
         super(new HttpDecoderConfig()
                 .setMaxInitialLineLength(maxInitialLine)
                 .setMaxHeaderSize(maxHeaderBytes)
@@ -72,8 +74,13 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
                 .setUseRfc9112TransferEncoding(true)
                 .setChunkedSupported(true)
                 .setAllowPartialChunks(true));
-        this.headRequests = headRequests;
         this.headStarted = headStarted;
+    }
+
+    /** Responses go out through the encoder this decoder holds, which frames HEAD answers by its queue. */
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+        encoder.write(ctx, msg, promise);
     }
 
     @Override
@@ -223,6 +230,10 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
                     }
                     continue;
                 }
+                p = skipRun(in, p, end);
+                if (p == end) {
+                    break;
+                }
                 String problem = step(in.getByte(p) & 0xff);
                 if (problem != null) {
                     return problem;
@@ -231,6 +242,34 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
             }
             ahead = p - base;
             return null;
+        }
+
+        /**
+         * Skips, from {@code p}, the bytes that would leave the state as it is: the inside of a method, target, field
+         * name or value, which is most of a head. One table lookup each instead of a {@link #step}; the byte that
+         * ends the run goes through {@code step}.
+         */
+        private int skipRun(ByteBuf in, int p, int end) {
+            switch (state) {
+                case VALUE, TRAILER_VALUE -> {
+                    while (p < end && isFieldByte(in.getByte(p) & 0xff)) {
+                        p++;
+                    }
+                }
+                case METHOD, NAME, TRAILER_NAME -> {
+                    while (p < end && isTchar(in.getByte(p) & 0xff)) {
+                        p++;
+                    }
+                }
+                case TARGET -> {
+                    for (int b; p < end && (b = in.getByte(p) & 0xff) > ' ' && b < 0x7f; ) {
+                        p++;
+                    }
+                }
+                default -> {
+                }
+            }
+            return p;
         }
 
         private String step(int b) {

@@ -4,10 +4,11 @@ import static io.edgespot.proxy.http.Http1Grammar.hexValue;
 import static io.edgespot.proxy.http.Http1Grammar.isFieldByte;
 import static io.edgespot.proxy.http.Http1Grammar.isTchar;
 
+import io.edgespot.proxy.http.OutboundPassThrough;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.CombinedChannelDuplexHandler;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultHttpContent;
@@ -59,10 +60,10 @@ import java.util.List;
  * framed by the connection's close ends with the close; a close inside a counted or chunked body emits nothing, so
  * the exchange sees the connection close under an unfinished response.
  *
- * <p>Whether a response may have a body depends on its request (a HEAD's never has one): {@link #codec} pairs the
- * decoder with the request encoder, which queues each request for the decoder to read its method and fields.
+ * <p>Whether a response may have a body depends on its request (a HEAD's never has one): the decoder holds
+ * the request encoder, which queues each request for the decoder to read its method and fields.
  */
-final class ResponseDecoder extends ByteToMessageDecoder {
+final class ResponseDecoder extends ByteToMessageDecoder implements OutboundPassThrough {
 
     /** The longest chunk-size line, extensions included. */
     static final int MAX_CHUNK_LINE = 4096;
@@ -85,14 +86,16 @@ final class ResponseDecoder extends ByteToMessageDecoder {
     /** Where the line being searched starts, past the reader index. */
     private int lineStart;
 
-    private ResponseDecoder(int maxHeadBytes) {
+    private final RequestEncoder encoder = new RequestEncoder();
+
+    /** The HTTP/1.1 codec of an upstream connection: this decoder, and the request encoder that feeds it. */
+    ResponseDecoder(int maxHeadBytes) {
         this.maxHeadBytes = maxHeadBytes;
     }
 
-    /** The HTTP/1.1 codec of an upstream connection: this decoder and a request encoder that feeds it. */
-    static CombinedChannelDuplexHandler<ResponseDecoder, HttpRequestEncoder> codec(int maxHeadBytes) {
-        ResponseDecoder decoder = new ResponseDecoder(maxHeadBytes);
-        return new CombinedChannelDuplexHandler<>(decoder, decoder.new RequestEncoder());
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+        encoder.write(ctx, msg, promise);
     }
 
     /** Notes each request on its way out, for the decoder to frame the response. */

@@ -291,7 +291,7 @@ public final class UpstreamPool {
     }
 
     private static void addHttp1(Channel ch, UpstreamConnection conn) {
-        ch.pipeline().addLast("http", ResponseDecoder.codec(MAX_RESPONSE_HEAD_BYTES));
+        ch.pipeline().addLast("http", new ResponseDecoder(MAX_RESPONSE_HEAD_BYTES));
         ch.pipeline().addLast("upstream", conn);
     }
 

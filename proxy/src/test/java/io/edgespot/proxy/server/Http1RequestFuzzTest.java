@@ -11,7 +11,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
-import io.netty.channel.CombinedChannelDuplexHandler;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -27,7 +26,6 @@ import io.netty.handler.flow.FlowControlHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -99,13 +97,10 @@ class Http1RequestFuzzTest {
         channel.config().setAllocator(alloc);
         channel.config().setAutoRead(false);
         Transcript t = new Transcript();
-        ArrayDeque<Boolean> heads = new ArrayDeque<>();
         Http1Timeouts timeouts = new Http1Timeouts(LIMITS.idleTimeout(), LIMITS.headerTimeout(), () -> { });
         channel.pipeline().addLast("timeouts", timeouts);
-        channel.pipeline().addLast("http", new CombinedChannelDuplexHandler<>(
-                new StrictRequestDecoder(LIMITS.maxUriBytes() + 32, LIMITS.maxHeaderBytes(), heads,
-                        timeouts::headStarted),
-                new HeadAwareResponseEncoder(heads)));
+        channel.pipeline().addLast("http", new StrictRequestDecoder(LIMITS.maxUriBytes() + 32, LIMITS.maxHeaderBytes(),
+                timeouts::headStarted));
         channel.pipeline().addLast("flow", new FlowControlHandler());
         channel.pipeline().addLast("guard", new RequestGuard(LIMITS, METRICS, timeouts));
         channel.pipeline().addLast("proxy", new StandIn(t, timeouts));

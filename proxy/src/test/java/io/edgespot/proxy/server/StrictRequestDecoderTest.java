@@ -8,14 +8,12 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.CombinedChannelDuplexHandler;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.ReferenceCountUtil;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -33,13 +31,10 @@ class StrictRequestDecoderTest {
     private final EmbeddedChannel channel = new EmbeddedChannel();
 
     StrictRequestDecoderTest() {
-        ArrayDeque<Boolean> heads = new ArrayDeque<>();
         Http1Timeouts timeouts = new Http1Timeouts(LIMITS.idleTimeout(), LIMITS.headerTimeout(), () -> { });
         channel.pipeline().addLast(timeouts);
-        channel.pipeline().addLast(new CombinedChannelDuplexHandler<>(
-                new StrictRequestDecoder(LIMITS.maxUriBytes() + 32, LIMITS.maxHeaderBytes(), heads,
-                        timeouts::headStarted),
-                new HeadAwareResponseEncoder(heads)));
+        channel.pipeline().addLast(new StrictRequestDecoder(LIMITS.maxUriBytes() + 32, LIMITS.maxHeaderBytes(),
+                timeouts::headStarted));
         channel.pipeline().addLast(new RequestGuard(LIMITS, metrics, timeouts));
         channel.pipeline().addLast(new ChannelInboundHandlerAdapter() {
             @Override

@@ -55,7 +55,7 @@ class ResponseDecoderFuzzTest {
         TrackingAllocator alloc = new TrackingAllocator();
         EmbeddedChannel channel = new EmbeddedChannel();
         channel.config().setAllocator(alloc);
-        channel.pipeline().addLast(ResponseDecoder.codec(512));
+        channel.pipeline().addLast(new ResponseDecoder(512));
         List<HttpMethod> kinds = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             int k = (input[0] >> (2 * i)) & 3;

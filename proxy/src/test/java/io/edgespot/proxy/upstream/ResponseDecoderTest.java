@@ -32,7 +32,7 @@ class ResponseDecoderTest {
 
     private static final int MAX_HEAD = 1024;
 
-    private final EmbeddedChannel channel = new EmbeddedChannel(ResponseDecoder.codec(MAX_HEAD));
+    private final EmbeddedChannel channel = new EmbeddedChannel(new ResponseDecoder(MAX_HEAD));
 
     @AfterEach
     void close() {
