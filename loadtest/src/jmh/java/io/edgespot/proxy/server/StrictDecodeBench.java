@@ -30,8 +30,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Decoding one HTTP/1.1 request and encoding its answer through an {@link EmbeddedChannel}: the proxy's
  * {@link StrictRequestDecoder} (package-private, hence this package), which holds its response encoder, beside
- * Netty's {@link HttpServerCodec} with the same limits but its lenient defaults, so the difference is the cost of
- * the smuggling checks.
+ * Netty's {@link HttpServerCodec} with the same limits but its lenient defaults: edgespot's decoder with its
+ * smuggling checks against Netty's.
  *
  * <p>{@code get}: a browser GET of 14 field lines (about 900 bytes, no body). {@code post}: a small API POST with a
  * 1 KiB Content-Length body. Each operation writes the whole request at once, releases what comes out, and writes

@@ -4,76 +4,77 @@ import static io.edgespot.proxy.http.Http1Grammar.hexValue;
 import static io.edgespot.proxy.http.Http1Grammar.isFieldByte;
 import static io.edgespot.proxy.http.Http1Grammar.isTchar;
 
-import io.edgespot.proxy.http.OutboundPassThrough;
+import io.edgespot.proxy.http.FieldSection;
+import io.edgespot.proxy.http.Http1Decoder;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
-import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
-import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpRequestDecoder;
-import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.ReferenceCountUtil;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.List;
 
 /**
  * An HTTP/1.1 request decoder that refuses every framing ambiguity a request-smuggling attack needs.
  *
- * <p>Netty's decoder, configured strictly, already rejects bare LF line ends, invalid header names, bad chunk
- * sizes and differing duplicate Content-Length values. In front of it this class runs its own scanner over the
- * raw bytes, so that nothing Netty would tolerate or normalise reaches the rest of the pipeline:
+ * <p>A request head is judged and decoded in one pass once its empty line has arrived, from one copy of its bytes,
+ * so a head that trickles in is judged exactly like one that arrives whole:
  * <ul>
- *   <li>each request head is checked against the RFC 9112 grammar before it is decoded: {@code method SP
- *       request-target SP HTTP/d.d CRLF}, field names that are tokens directly followed by {@code :}, field values
- *       without control characters, CRLF line ends only; so obs-fold continuation lines, a bare CR, a bare LF, NUL,
- *       whitespace before the colon, double spaces or a tab in the request line are refused (Netty would fold,
- *       split on any whitespace or keep them);</li>
- *   <li>a chunked body is checked the same way, ahead of Netty, over the bytes that have arrived: hexadecimal
- *       chunk sizes that fit in an int, chunk extensions without control characters and of bounded total size,
- *       CRLF after each chunk's data, well-formed trailer fields. When a request's head and a malformed body arrive
- *       together, the head is withheld, so the request is never forwarded;</li>
- *   <li>a request with both Content-Length and Transfer-Encoding is refused (RFC 9112 section 6.1 allows a server
- *       to process it; a proxy must not forward it);</li>
- *   <li>each request's method is remembered so that {@link HeadAwareResponseEncoder} frames HEAD answers right.</li>
+ *   <li>the request line against RFC 9112: {@code method SP request-target SP HTTP/d.d CRLF}, a token method, a
+ *       target of visible ASCII, single spaces; empty lines (CRLF) before it are skipped;</li>
+ *   <li>the field lines by {@link FieldSection} (shared with the response decoder; names and values are views of the
+ *       copy): obs-fold, a bare CR or LF, NUL and other control characters, invalid field names, more than one
+ *       Content-Length or one that is not a single decimal number, a Transfer-Encoding other than exactly
+ *       {@code chunked}, and both together (RFC 9112 section 6.1 allows a server to process that; a proxy must not
+ *       forward it) are refused;</li>
+ *   <li>a chunked body by its scanner, over every byte that has arrived and ahead of the decoding: hexadecimal chunk
+ *       sizes that fit in an int, chunk extensions without control characters and of bounded total size, CRLF
+ *       after each chunk's data, well-formed trailer fields. When a request's head and a malformed body arrive
+ *       together, the head is withheld, so the request is never forwarded.</li>
  * </ul>
- * A refused request becomes a {@link MalformedRequest} message, and everything after it on the connection is
- * discarded: the connection is answered with 400 and closed by {@link RequestGuard}. Lengths are left to Netty's
- * own limits, so an over-long request line or header section still gets 414 or 431.
+ * Bodies are {@link Http1Decoder}'s. Each request's method is remembered so that the {@link HeadAwareResponseEncoder}
+ * this decoder holds frames HEAD answers right.
+ *
+ * <p>A refused request becomes a {@link MalformedRequest} message, and everything after it on the connection is
+ * discarded: the connection is answered with 400 and closed by {@link RequestGuard}. A request line longer than
+ * {@code maxInitialLine} or field lines longer than {@code maxHeaderBytes} in all, checked while they arrive, come
+ * out as a request whose decoder result is a {@link TooLongHttpLineException} or {@link TooLongHttpHeaderException},
+ * which the guard answers with 414 or 431. An incomplete head is bounded by those sizes and by the header timeout.
  */
-final class StrictRequestDecoder extends HttpRequestDecoder implements OutboundPassThrough {
+final class StrictRequestDecoder extends Http1Decoder {
 
     /** Chunk-extension bytes one request may carry in all; chunk extensions have no use in a proxied request. */
     static final int MAX_CHUNK_EXTENSION_BYTES = 4096;
 
+    private final int maxInitialLine;
+    private final int maxHeaderBytes;
     /** Per request head decoded and not yet answered, whether it is a HEAD request. */
     private final ArrayDeque<Boolean> headRequests = new ArrayDeque<>();
     private final HeadAwareResponseEncoder encoder = new HeadAwareResponseEncoder(headRequests);
     private final Runnable headStarted;
-    private final FramingScanner scanner = new FramingScanner();
-    private boolean failed;
+    private final ChunkedBodyScanner body = new ChunkedBodyScanner();
+    /** Where the request line's LF is, past the reader index; -1 until it has arrived. */
+    private int requestLineEnd = -1;
+    /** Bytes of the head past the reader index already searched for the request line's LF. */
+    private int lineSearched;
 
     /**
      * @param headStarted  run after a decode that leaves part of a request head buffered (the head clock's start)
      */
     StrictRequestDecoder(int maxInitialLine, int maxHeaderBytes, Runnable headStarted) {
-        super(new HttpDecoderConfig()
-                .setMaxInitialLineLength(maxInitialLine)
-                .setMaxHeaderSize(maxHeaderBytes)
-                .setMaxChunkSize(64 * 1024)
-                // The framing scanner has already checked every field name as a token and every value's bytes
-                // (the checks Netty's validating headers repeat per name and value), before Netty sees the head.
-                .setHeadersFactory(DefaultHttpHeadersFactory.headersFactory().withValidation(false))
-                .setTrailersFactory(DefaultHttpHeadersFactory.trailersFactory().withValidation(false))
-                .setAllowDuplicateContentLengths(false)
-                .setStrictLineParsing(true)
-                .setUseRfc9112TransferEncoding(true)
-                .setChunkedSupported(true)
-                .setAllowPartialChunks(true));
+        super(maxHeaderBytes);
+        this.maxInitialLine = maxInitialLine;
+        this.maxHeaderBytes = maxHeaderBytes;
         this.headStarted = headStarted;
     }
 
@@ -84,68 +85,198 @@ final class StrictRequestDecoder extends HttpRequestDecoder implements OutboundP
     }
 
     @Override
-    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
-        if (failed) {
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (state() == State.FAILED) {
             in.skipBytes(in.readableBytes());
             return;
         }
-        // Everything that has arrived is checked before Netty decodes any of it.
-        String problem = scanner.scan(in);
+        // A chunked body's framing is judged over everything that has arrived before any of it is decoded.
+        String problem = body.scan(in);
         if (problem != null) {
-            fail(in, out, problem);
+            refuse(in, out, problem);
             return;
         }
-        int readerBefore = in.readerIndex();
-        int before = out.size();
         super.decode(ctx, in, out);
-        scanner.consumed(in.readerIndex() - readerBefore);
-        for (int i = before; i < out.size(); i++) {
-            Object msg = out.get(i);
-            if (msg instanceof HttpRequest request) {
-                if (request.decoderResult().isFailure()) {
-                    failed = true;
-                    break;
-                }
-                if (!(msg instanceof LastHttpContent) && HttpUtil.isTransferEncodingChunked(request)) {
-                    // Netty decoded the head up to its empty line; the body that came with it is checked now, so
-                    // that a head whose body is already known to be malformed is never passed on.
-                    scanner.expectChunkedBody();
-                    problem = scanner.scan(in);
-                    if (problem != null) {
-                        for (int j = out.size() - 1; j >= i; j--) {
-                            ReferenceCountUtil.release(out.remove(j));
-                        }
-                        fail(in, out, problem);
-                        return;
-                    }
-                } else {
-                    scanner.expectCountedBody();
-                }
-                headRequests.add(request.method().equals(HttpMethod.HEAD));
-            }
-            if (msg instanceof HttpContent content && content.decoderResult().isFailure()) {
-                failed = true;
-                break;
-            }
-            if (msg instanceof LastHttpContent) {
-                scanner.expectHead();
-            }
-        }
-        if (failed) {
-            in.skipBytes(in.readableBytes());
-        } else if (scanner.inHead()) {
+        if (state() == State.HEAD && in.isReadable()) {
             headStarted.run();
         }
     }
 
     @Override
-    protected void handleTransferEncodingChunkedWithContentLength(HttpMessage message) {
-        throw new IllegalArgumentException("both Content-Length and Transfer-Encoding");
+    protected void consumed(int n) {
+        body.consumed(n);
     }
 
-    private void fail(ByteBuf in, List<Object> out, String problem) {
-        failed = true;
-        in.skipBytes(in.readableBytes());
+    @Override
+    protected void messageEnded() {
+        body.stop();
+    }
+
+    @Override
+    protected void decodeHead(ByteBuf in, List<Object> out) {
+        // Empty lines before a request line are ignored (RFC 9112 section 2.2): CRLF pairs, consumed at once, so a
+        // stream of them takes no memory.
+        while (in.isReadable() && lineSearched == 0) {
+            byte c = in.getByte(in.readerIndex());
+            if (c == '\n') {
+                refuse(in, out, "bare LF in request head");
+                return;
+            }
+            if (c != '\r') {
+                break;
+            }
+            if (in.readableBytes() < 2) {
+                return;
+            }
+            if (in.getByte(in.readerIndex() + 1) != '\n') {
+                refuse(in, out, "bare CR in request head");
+                return;
+            }
+            in.skipBytes(2);
+        }
+        if (!in.isReadable()) {
+            return;
+        }
+        int base = in.readerIndex();
+        if (requestLineEnd < 0) {
+            int lf = in.indexOf(base + lineSearched, in.writerIndex(), (byte) '\n');
+            if (lf < 0) {
+                lineSearched = in.readableBytes();
+                if (lineSearched > maxInitialLine + 1) {
+                    tooLong(in, out, new TooLongHttpLineException("request line longer than " + maxInitialLine
+                            + " bytes"));
+                }
+                return;
+            }
+            requestLineEnd = lf - base;
+            lineSearched = requestLineEnd + 1;
+        }
+        if (requestLineEnd - 1 > maxInitialLine) {
+            tooLong(in, out, new TooLongHttpLineException("request line longer than " + maxInitialLine + " bytes"));
+            return;
+        }
+        int end = sectionEnd(in);
+        int fieldBytes = (end < 0 ? in.writerIndex() : end) - base - (requestLineEnd + 1);
+        if (fieldBytes > maxHeaderBytes) {
+            tooLong(in, out, new TooLongHttpHeaderException("field lines longer than " + maxHeaderBytes + " bytes"));
+            return;
+        }
+        if (end < 0) {
+            return; // the rest of the head has not arrived
+        }
+        int lineEnd = requestLineEnd;
+        requestLineEnd = -1;
+        lineSearched = 0;
+        byte[] b = new byte[end - base];
+        in.readBytes(b);
+        String problem = checkRequestLine(b, lineEnd);
+        if (problem != null) {
+            refuse(in, out, problem);
+            return;
+        }
+        HttpHeaders headers = HEADERS.newHeaders();
+        FieldSection fields = new FieldSection();
+        problem = fields.parse(b, lineEnd + 1, headers, true);
+        if (problem != null) {
+            refuse(in, out, problem);
+            return;
+        }
+        HttpRequest request = request(b, 0, lineEnd - 1, headers);
+        if (fields.chunked()) {
+            // The body that came with the head is judged now, so that a head whose body is already known to be
+            // malformed is never passed on.
+            body.start();
+            problem = body.scan(in);
+            if (problem != null) {
+                refuse(in, out, problem);
+                return;
+            }
+            headRequests.add(HttpMethod.HEAD.equals(request.method()));
+            out.add(request);
+            chunkedBody();
+            return;
+        }
+        headRequests.add(HttpMethod.HEAD.equals(request.method()));
+        out.add(request);
+        if (fields.contentLength() > 0) {
+            fixedBody(fields.contentLength());
+        } else {
+            end(out, LastHttpContent.EMPTY_LAST_CONTENT);
+        }
+    }
+
+    /**
+     * Judges the request line {@code b[0, lf]} against RFC 9112: {@code method SP request-target SP HTTP/d.d CRLF},
+     * a token method, a target of visible ASCII, single spaces.
+     *
+     * @return what is wrong, or null
+     */
+    private static String checkRequestLine(byte[] b, int lf) {
+        int cr = lf - 1;
+        if (cr < 0 || b[cr] != '\r') {
+            return "bare LF in request head";
+        }
+        int p = 0;
+        while (isTchar(b[p] & 0xff)) {
+            p++;
+        }
+        if (p == 0 || b[p] != ' ') {
+            return "invalid method in request line";
+        }
+        int target = ++p;
+        for (int c; (c = b[p] & 0xff) > ' ' && c < 0x7f; ) {
+            p++;
+        }
+        if (p == target || b[p] != ' ') {
+            return p < cr && (b[p] & 0xff) != ' ' ? "invalid character in request target" : "invalid request line";
+        }
+        p++;
+        if (cr - p != 8 || b[p] != 'H' || b[p + 1] != 'T' || b[p + 2] != 'T' || b[p + 3] != 'P' || b[p + 4] != '/'
+                || !isDigit(b[p + 5]) || b[p + 6] != '.' || !isDigit(b[p + 7])) {
+            return "invalid HTTP version in request line";
+        }
+        return null;
+    }
+
+    private static boolean isDigit(byte c) {
+        return c >= '0' && c <= '9';
+    }
+
+    /** The request line {@code b[from, to)}: {@code method SP target SP HTTP/d.d}, judged already. */
+    private static HttpRequest request(byte[] b, int from, int to, HttpHeaders headers) {
+        int sp1 = from;
+        while (b[sp1] != ' ') {
+            sp1++;
+        }
+        int sp2 = to - 9; // " HTTP/d.d"
+        HttpMethod method = method(b, from, sp1 - from);
+        String target = new String(b, sp1 + 1, sp2 - sp1 - 1, StandardCharsets.ISO_8859_1);
+        int major = b[to - 3] - '0';
+        int minor = b[to - 1] - '0';
+        HttpVersion version = major == 1 && minor == 1 ? HttpVersion.HTTP_1_1
+                : major == 1 && minor == 0 ? HttpVersion.HTTP_1_0
+                : new HttpVersion("HTTP", major, minor, false);
+        return new DefaultHttpRequest(version, method, target, headers);
+    }
+
+    private static HttpMethod method(byte[] b, int from, int length) {
+        if (length == 3 && b[from] == 'G' && b[from + 1] == 'E' && b[from + 2] == 'T') {
+            return HttpMethod.GET;
+        }
+        return HttpMethod.valueOf(new String(b, from, length, StandardCharsets.ISO_8859_1));
+    }
+
+    /** Over a length limit: a failed request for the guard to answer 414 or 431, and nothing more is decoded. */
+    private void tooLong(ByteBuf in, List<Object> out, Exception cause) {
+        fail(in);
+        HttpRequest invalid = new DefaultFullHttpRequest(HttpVersion.HTTP_1_0, HttpMethod.GET, "/bad-request",
+                Unpooled.EMPTY_BUFFER);
+        invalid.setDecoderResult(DecoderResult.failure(cause));
+        out.add(invalid);
+    }
+
+    private void refuse(ByteBuf in, List<Object> out, String problem) {
+        fail(in);
         out.add(new MalformedRequest(problem));
     }
 
@@ -154,56 +285,37 @@ final class StrictRequestDecoder extends HttpRequestDecoder implements OutboundP
     }
 
     /**
-     * A resumable scanner over the raw request bytes. It keeps the count of bytes past the reader index it has
-     * already checked, so a head or body trickled byte by byte is scanned once, and is told how many bytes the
-     * decoder consumed after each decode call.
+     * A resumable scanner over the raw bytes of a chunked request body, run ahead of its decoding over everything
+     * that has arrived: so a body already known to be malformed when its head is decoded withholds that head, and
+     * a body that trickles in is judged like one that arrives whole. It keeps the count of bytes past the reader index
+     * it has already judged, and is told how many bytes the decoder consumed.
      */
-    static final class FramingScanner {
+    static final class ChunkedBodyScanner {
 
         private enum State {
-            /** Not scanning: a Content-Length body or a request without a body; Netty frames it by count. */
+            /** Not scanning: no chunked body is under way. */
             OFF,
-            // request head
-            LEAD, LEAD_LF, METHOD, TARGET_START, TARGET, VERSION, REQUEST_LF,
-            LINE_START, NAME, VALUE, VALUE_LF, HEAD_END_LF, HEAD_DONE,
-            // chunked body
             SIZE_START, SIZE, SIZE_BWS, EXTENSION, SIZE_LF, DATA, DATA_CR, DATA_LF,
             TRAILER_START, TRAILER_NAME, TRAILER_VALUE, TRAILER_VALUE_LF, BODY_END_LF, BODY_DONE
         }
 
-        private static final byte[] HTTP_VERSION = "HTTP/d.d".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-
-        private State state = State.LEAD;
+        private State state = State.OFF;
         /** Bytes past the reader index already scanned. */
         private int ahead;
-        private int versionPos;
         private long chunkRemaining;
         private int extensionBytes;
 
-        /** The previous request ended: the next bytes start a request head. */
-        void expectHead() {
-            start(State.LEAD);
-        }
-
-        /** A chunked request head was decoded: the next bytes are its chunked body. */
-        void expectChunkedBody() {
-            start(State.SIZE_START);
+        /** A chunked request head was decoded: the next bytes are its body. */
+        void start() {
+            state = State.SIZE_START;
+            ahead = 0;
             extensionBytes = 0;
         }
 
-        /** A head with a Content-Length body, or none, was decoded: Netty counts the body off by length. */
-        void expectCountedBody() {
-            start(State.OFF);
-        }
-
-        private void start(State s) {
-            state = s;
+        /** The body ended, or there is none: nothing to scan until the next chunked head. */
+        void stop() {
+            state = State.OFF;
             ahead = 0;
-        }
-
-        /** Part of a request head has been scanned, and the head is not decoded yet. */
-        boolean inHead() {
-            return state.ordinal() > State.LEAD.ordinal() && state.ordinal() <= State.HEAD_DONE.ordinal();
         }
 
         /** The decoder consumed {@code n} bytes from the reader index. */
@@ -220,7 +332,7 @@ final class StrictRequestDecoder extends HttpRequestDecoder implements OutboundP
             int base = in.readerIndex();
             int end = in.writerIndex();
             int p = base + ahead;
-            while (p < end && state != State.OFF && state != State.HEAD_DONE && state != State.BODY_DONE) {
+            while (p < end && state != State.OFF && state != State.BODY_DONE) {
                 if (state == State.DATA) {
                     int n = (int) Math.min(chunkRemaining, end - p);
                     p += n;
@@ -245,115 +357,30 @@ final class StrictRequestDecoder extends HttpRequestDecoder implements OutboundP
         }
 
         /**
-         * Skips, from {@code p}, the bytes that would leave the state as it is: the inside of a method, target, field
-         * name or value, which is most of a head. One table lookup each instead of a {@link #step}; the byte that
-         * ends the run goes through {@code step}.
+         * Skips, from {@code p}, the bytes inside a trailer field's name or value, which leave the state as it is:
+         * one table lookup each instead of a {@link #step}; the byte that ends the run goes through {@code step}.
          */
         private int skipRun(ByteBuf in, int p, int end) {
-            switch (state) {
-                case VALUE, TRAILER_VALUE -> {
-                    while (p < end && isFieldByte(in.getByte(p) & 0xff)) {
-                        p++;
-                    }
+            if (state == State.TRAILER_VALUE) {
+                while (p < end && isFieldByte(in.getByte(p) & 0xff)) {
+                    p++;
                 }
-                case METHOD, NAME, TRAILER_NAME -> {
-                    while (p < end && isTchar(in.getByte(p) & 0xff)) {
-                        p++;
-                    }
-                }
-                case TARGET -> {
-                    for (int b; p < end && (b = in.getByte(p) & 0xff) > ' ' && b < 0x7f; ) {
-                        p++;
-                    }
-                }
-                default -> {
+            } else if (state == State.TRAILER_NAME) {
+                while (p < end && isTchar(in.getByte(p) & 0xff)) {
+                    p++;
                 }
             }
             return p;
         }
 
         private String step(int b) {
-            boolean inBody = state.ordinal() >= State.SIZE_START.ordinal();
             if (b == 0) {
-                return inBody ? "NUL in chunked body framing" : "NUL in request head";
+                return "NUL in chunked body framing";
             }
             if (b == '\n' && !expectsLf()) {
-                return inBody ? "bare LF in chunked body framing" : "bare LF in request head";
+                return "bare LF in chunked body framing";
             }
             switch (state) {
-                case LEAD:
-                    if (b == '\r') {
-                        state = State.LEAD_LF; // RFC 9112 section 2.2: empty lines before the request line
-                    } else if (isTchar(b)) {
-                        state = State.METHOD;
-                    } else {
-                        return "invalid request line";
-                    }
-                    return null;
-                case LEAD_LF:
-                    return expectLf(b, State.LEAD);
-                case METHOD:
-                    if (b == ' ') {
-                        state = State.TARGET_START;
-                    } else if (!isTchar(b)) {
-                        return "invalid method in request line";
-                    }
-                    return null;
-                case TARGET_START:
-                    if (b <= ' ' || b >= 0x7f) {
-                        return "invalid request line";
-                    }
-                    state = State.TARGET;
-                    return null;
-                case TARGET:
-                    if (b == ' ') {
-                        state = State.VERSION;
-                        versionPos = 0;
-                    } else if (b < ' ' || b >= 0x7f) {
-                        return "invalid character in request target";
-                    }
-                    return null;
-                case VERSION:
-                    if (versionPos == HTTP_VERSION.length) {
-                        if (b != '\r') {
-                            return "invalid HTTP version in request line";
-                        }
-                        state = State.REQUEST_LF;
-                        return null;
-                    }
-                    byte want = HTTP_VERSION[versionPos++];
-                    boolean ok = want == 'd' ? b >= '0' && b <= '9' : b == want;
-                    return ok ? null : "invalid HTTP version in request line";
-                case REQUEST_LF:
-                case VALUE_LF:
-                    return expectLf(b, State.LINE_START);
-                case LINE_START:
-                    if (b == '\r') {
-                        state = State.HEAD_END_LF;
-                    } else if (b == ' ' || b == '\t') {
-                        return "obs-fold or whitespace at the start of a header line";
-                    } else if (isTchar(b)) {
-                        state = State.NAME;
-                    } else {
-                        return "invalid header name";
-                    }
-                    return null;
-                case NAME:
-                    if (b == ':') {
-                        state = State.VALUE;
-                    } else if (!isTchar(b)) {
-                        return "invalid header name";
-                    }
-                    return null;
-                case VALUE:
-                    if (b == '\r') {
-                        state = State.VALUE_LF;
-                    } else if (!isFieldByte(b)) {
-                        return "control character in a header value";
-                    }
-                    return null;
-                case HEAD_END_LF:
-                    return expectLf(b, State.HEAD_DONE);
                 case SIZE_START:
                     if (hexValue(b) < 0) {
                         return "invalid chunk size";
@@ -445,18 +472,13 @@ final class StrictRequestDecoder extends HttpRequestDecoder implements OutboundP
         }
 
         private boolean expectsLf() {
-            switch (state) {
-                case LEAD_LF, REQUEST_LF, VALUE_LF, HEAD_END_LF, SIZE_LF, DATA_LF, TRAILER_VALUE_LF, BODY_END_LF:
-                    return true;
-                default:
-                    return false;
-            }
+            return state == State.SIZE_LF || state == State.DATA_LF || state == State.TRAILER_VALUE_LF
+                    || state == State.BODY_END_LF;
         }
 
         private String expectLf(int b, State next) {
             if (b != '\n') {
-                return state.ordinal() >= State.SIZE_START.ordinal() ? "bare CR in chunked body framing"
-                        : "bare CR in request head";
+                return "bare CR in chunked body framing";
             }
             state = next;
             return null;

@@ -97,8 +97,12 @@ class StrictRequestDecoderTest {
 
     @Test
     void bareCrAtTheStartOfALineInALaterReadIsRefused() {
-        // Found by Http1RequestFuzzTest: this split let the bare CR through to wait for a line end.
+        // Found by Http1RequestFuzzTest: this split once let the bare CR through to wait for a line end. A head is
+        // judged whole once its empty line has arrived, however it was split; until then nothing is passed on.
         String answer = feed("GET * HTTP/1.1\r\nHost: a\r\n\rd", 5, 6, 8, 6, 2);
+        assertThat(answer).isEmpty();
+        assertThat(passed).isEmpty();
+        answer = feed("\r\n\r\n");
         assertThat(answer).startsWith("HTTP/1.1 400 ").contains("bare CR");
         assertThat(passed).isEmpty();
     }
