@@ -62,6 +62,14 @@ final class ResponseDecoder extends Http1Decoder {
         encoder.write(ctx, msg, promise);
     }
 
+    /**
+     * Whether bytes that belong to no response are buffered: an origin that sent more than it framed. Such a
+     * connection must not be reused, or the next exchange on it would read them as the start of its response.
+     */
+    boolean holdsStrayBytes() {
+        return pending.isEmpty() && actualReadableBytes() > 0;
+    }
+
     /** Notes each request on its way out, for the decoder to frame the response. */
     private final class RequestEncoder extends HttpRequestEncoder {
         @Override

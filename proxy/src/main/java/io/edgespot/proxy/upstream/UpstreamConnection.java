@@ -81,19 +81,24 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Gives the connection back: to the pool when {@code reusable}, else it is closed. The listener hears
-     * nothing more.
+     * Gives the connection back: to the pool when {@code reusable} and the origin sent nothing past its response,
+     * else it is closed. The listener hears nothing more.
      */
     public void release(boolean reusable) {
         if (listener != null) {
             listener = null;
             endpoint.requestFinished();
         }
-        if (reusable && parent == null && channel.isActive()) {
+        if (reusable && parent == null && channel.isActive() && !holdsStrayBytes()) {
             pool.offer(this);
         } else {
             channel.close();
         }
+    }
+
+    private boolean holdsStrayBytes() {
+        ResponseDecoder decoder = channel.pipeline().get(ResponseDecoder.class);
+        return decoder != null && decoder.holdsStrayBytes();
     }
 
     @Override

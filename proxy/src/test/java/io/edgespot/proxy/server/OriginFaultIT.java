@@ -176,6 +176,19 @@ final class OriginFaultIT {
     }
 
     @Test
+    void bytesPastAResponseDoNotReachTheNextExchangeOnThatConnection() throws Exception {
+        // The origin keeps the connection open after sending more than its Content-Length; a second request on the
+        // same client connection (so the same event loop and upstream pool) must get the origin's answer, not 502.
+        ANSWERS.put("/overlong", raw("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokSTRAY-BYTES"));
+        ANSWERS.put("/after-overlong", raw("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"));
+        RawConnection.Result r = RawConnection.exchange(edge.port("plain"), "GET /overlong HTTP/1.1\r\n"
+                + "Host: localhost\r\n\r\nGET /after-overlong HTTP/1.1\r\nHost: localhost\r\n"
+                + "Connection: close\r\n\r\n", 8000);
+        assertThat(r.statuses()).as(r.text()).containsExactly(200, 404);
+        assertThat(r.responses().get(0).body()).isEqualTo("ok");
+    }
+
+    @Test
     void transferCodingOtherThanChunkedGets502() throws Exception {
         ANSWERS.put("/gzip-coding", thenClose("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\nnot-framed"));
         assertProxyError(get("/gzip-coding"), 502);
