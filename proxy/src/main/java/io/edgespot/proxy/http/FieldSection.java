@@ -14,10 +14,8 @@ import io.netty.util.AsciiString;
  * {@code :}, obs-fold (RFC 9112 section 5.2 lets a recipient refuse it), a control character in a value (NUL, a bare
  * CR), line ends other than CRLF; more than one Content-Length field, or a value that is not one decimal number (a
  * list of equal values included: forwarding it would need a rewrite); a Transfer-Encoding other than exactly
- * {@code chunked} (as nginx does), or beside a Content-Length (RFC 9112 section 6.3 calls it an error to be
- * handled as one).
+ * {@code chunked}, or beside a Content-Length (RFC 9112 section 6.3 calls it an error to be handled as one).
  */
-/** The field lines of a head or trailer section, and what the framing needs to know of them. */
 public final class FieldSection {
     private long contentLength = -1;
     private boolean chunked;
