@@ -41,7 +41,7 @@ public abstract class Http1Decoder extends ByteToMessageDecoder implements Outbo
     /** Where the decoder is in the message stream. */
     protected enum State { HEAD, FIXED, UNTIL_CLOSE, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, UPGRADED, FAILED }
 
-    private final int maxTrailerBytes;
+    private final int maxSectionBytes;
     private State state = State.HEAD;
     /** Body bytes left: of a Content-Length body, or of the current chunk. */
     private long remaining;
@@ -50,8 +50,13 @@ public abstract class Http1Decoder extends ByteToMessageDecoder implements Outbo
     /** Where the line being searched starts, past the reader index. */
     private int lineStart;
 
-    protected Http1Decoder(int maxTrailerBytes) {
-        this.maxTrailerBytes = maxTrailerBytes;
+    /** @param maxSectionBytes the bound of a trailer section, and of a head as the subclass counts it */
+    protected Http1Decoder(int maxSectionBytes) {
+        this.maxSectionBytes = maxSectionBytes;
+    }
+
+    protected final int maxSectionBytes() {
+        return maxSectionBytes;
     }
 
     protected final State state() {
@@ -240,9 +245,9 @@ public abstract class Http1Decoder extends ByteToMessageDecoder implements Outbo
             return;
         }
         int end = sectionEnd(in);
-        if (end < 0 || end - in.readerIndex() > maxTrailerBytes) {
-            if (in.readableBytes() > maxTrailerBytes) {
-                failBody(in, out, "trailer section larger than " + maxTrailerBytes + " bytes");
+        if (end < 0 || end - in.readerIndex() > maxSectionBytes) {
+            if (in.readableBytes() > maxSectionBytes) {
+                failBody(in, out, "trailer section larger than " + maxSectionBytes + " bytes");
             }
             return;
         }

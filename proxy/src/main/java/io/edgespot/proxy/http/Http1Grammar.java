@@ -42,6 +42,11 @@ public final class Http1Grammar {
         return FIELD[b];
     }
 
+    /** An ASCII decimal digit. */
+    public static boolean isDigit(byte b) {
+        return b >= '0' && b <= '9';
+    }
+
     /** The value of a hexadecimal digit, or -1. */
     public static int hexValue(int b) {
         if (b >= '0' && b <= '9') {

@@ -4,8 +4,6 @@ import io.edgespot.proxy.config.EdgeConfig.Limits;
 import io.edgespot.proxy.metrics.EdgeMetrics;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.PrematureChannelClosureException;
-import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
@@ -58,12 +56,6 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
         if (msg instanceof StrictRequestDecoder.MalformedRequest m) {
             r = new Rejection(HttpResponseStatus.BAD_REQUEST, "malformed request: " + m.reason(), "bad_request");
         } else if (msg instanceof HttpRequest request) {
-            if (request.decoderResult().cause() instanceof PrematureChannelClosureException) {
-                // The client closed mid-head (or the header timeout closed it): nobody to answer, nothing refused.
-                ReferenceCountUtil.release(msg);
-                rejected = true;
-                return;
-            }
             timeouts.headReceived();
             r = request.decoderResult().isFailure() ? decoderFailure(request.decoderResult().cause())
                     : check(request, limits, false);
@@ -86,14 +78,11 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
         if (cause instanceof TooLongHttpLineException) {
             return new Rejection(HttpResponseStatus.REQUEST_URI_TOO_LONG, "request line too long", "uri_too_long");
         }
-        if (cause instanceof TooLongHttpHeaderException || cause instanceof TooLongFrameException) {
+        if (cause instanceof TooLongHttpHeaderException) {
             return new Rejection(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "request header too large",
                     "header_too_large");
         }
-        String what = cause instanceof IllegalArgumentException && cause.getMessage() != null
-                && cause.getMessage().contains("Content-Length and Transfer-Encoding")
-                ? "both Content-Length and Transfer-Encoding" : "invalid request framing or header";
-        return new Rejection(HttpResponseStatus.BAD_REQUEST, "malformed request: " + what, "bad_request");
+        return new Rejection(HttpResponseStatus.BAD_REQUEST, "malformed request", "bad_request");
     }
 
     /**

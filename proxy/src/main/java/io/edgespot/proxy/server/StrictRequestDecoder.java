@@ -1,6 +1,7 @@
 package io.edgespot.proxy.server;
 
 import static io.edgespot.proxy.http.Http1Grammar.hexValue;
+import static io.edgespot.proxy.http.Http1Grammar.isDigit;
 import static io.edgespot.proxy.http.Http1Grammar.isFieldByte;
 import static io.edgespot.proxy.http.Http1Grammar.isTchar;
 
@@ -57,7 +58,6 @@ final class StrictRequestDecoder extends Http1Decoder {
     static final int MAX_CHUNK_EXTENSION_BYTES = 4096;
 
     private final int maxInitialLine;
-    private final int maxHeaderBytes;
     /** Per request head decoded and not yet answered, whether it is a HEAD request. */
     private final ArrayDeque<Boolean> headRequests = new ArrayDeque<>();
     private final HeadAwareResponseEncoder encoder = new HeadAwareResponseEncoder(headRequests);
@@ -74,7 +74,6 @@ final class StrictRequestDecoder extends Http1Decoder {
     StrictRequestDecoder(int maxInitialLine, int maxHeaderBytes, Runnable headStarted) {
         super(maxHeaderBytes);
         this.maxInitialLine = maxInitialLine;
-        this.maxHeaderBytes = maxHeaderBytes;
         this.headStarted = headStarted;
     }
 
@@ -157,8 +156,9 @@ final class StrictRequestDecoder extends Http1Decoder {
         }
         int end = sectionEnd(in);
         int fieldBytes = (end < 0 ? in.writerIndex() : end) - base - (requestLineEnd + 1);
-        if (fieldBytes > maxHeaderBytes) {
-            tooLong(in, out, new TooLongHttpHeaderException("field lines longer than " + maxHeaderBytes + " bytes"));
+        if (fieldBytes > maxSectionBytes()) {
+            tooLong(in, out, new TooLongHttpHeaderException("field lines longer than " + maxSectionBytes()
+                    + " bytes"));
             return;
         }
         if (end < 0) {
@@ -181,7 +181,7 @@ final class StrictRequestDecoder extends Http1Decoder {
             refuse(in, out, problem);
             return;
         }
-        HttpRequest request = request(b, 0, lineEnd - 1, headers);
+        HttpRequest request = request(b, lineEnd - 1, headers);
         if (fields.chunked()) {
             // The body that came with the head is judged now, so that a head whose body is already known to be
             // malformed is never passed on.
@@ -238,21 +238,17 @@ final class StrictRequestDecoder extends Http1Decoder {
         return null;
     }
 
-    private static boolean isDigit(byte c) {
-        return c >= '0' && c <= '9';
-    }
-
-    /** The request line {@code b[from, to)}: {@code method SP target SP HTTP/d.d}, judged already. */
-    private static HttpRequest request(byte[] b, int from, int to, HttpHeaders headers) {
-        int sp1 = from;
+    /** The request line {@code b[0, cr)}: {@code method SP target SP HTTP/d.d}, judged already. */
+    private static HttpRequest request(byte[] b, int cr, HttpHeaders headers) {
+        int sp1 = 0;
         while (b[sp1] != ' ') {
             sp1++;
         }
-        int sp2 = to - 9; // " HTTP/d.d"
-        HttpMethod method = method(b, from, sp1 - from);
+        int sp2 = cr - 9; // " HTTP/d.d"
+        HttpMethod method = method(b, 0, sp1);
         String target = new String(b, sp1 + 1, sp2 - sp1 - 1, StandardCharsets.ISO_8859_1);
-        int major = b[to - 3] - '0';
-        int minor = b[to - 1] - '0';
+        int major = b[cr - 3] - '0';
+        int minor = b[cr - 1] - '0';
         HttpVersion version = major == 1 && minor == 1 ? HttpVersion.HTTP_1_1
                 : major == 1 && minor == 0 ? HttpVersion.HTTP_1_0
                 : new HttpVersion("HTTP", major, minor, false);

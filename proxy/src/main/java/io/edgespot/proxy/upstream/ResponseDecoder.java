@@ -1,5 +1,6 @@
 package io.edgespot.proxy.upstream;
 
+import static io.edgespot.proxy.http.Http1Grammar.isDigit;
 import static io.edgespot.proxy.http.Http1Grammar.isFieldByte;
 
 import io.edgespot.proxy.http.FieldSection;
@@ -45,7 +46,6 @@ import java.util.List;
  */
 final class ResponseDecoder extends Http1Decoder {
 
-    private final int maxHeadBytes;
     /** Each request sent whose final response has not been decoded yet, oldest first (its head only is read). */
     private final ArrayDeque<HttpRequest> pending = new ArrayDeque<>(2);
 
@@ -54,7 +54,6 @@ final class ResponseDecoder extends Http1Decoder {
     /** The HTTP/1.1 codec of an upstream connection: this decoder, and the request encoder that feeds it. */
     ResponseDecoder(int maxHeadBytes) {
         super(maxHeadBytes);
-        this.maxHeadBytes = maxHeadBytes;
     }
 
     @Override
@@ -91,15 +90,12 @@ final class ResponseDecoder extends Http1Decoder {
             in.skipBytes(1);
         }
         int end = sectionEnd(in);
-        if (end < 0) {
-            if (in.readableBytes() > maxHeadBytes) {
-                failHead(in, out, "response head larger than " + maxHeadBytes + " bytes");
-            }
+        if ((end < 0 ? in.readableBytes() : end - in.readerIndex()) > maxSectionBytes()) {
+            failHead(in, out, "response head larger than " + maxSectionBytes() + " bytes");
             return;
         }
-        if (end - in.readerIndex() > maxHeadBytes) {
-            failHead(in, out, "response head larger than " + maxHeadBytes + " bytes");
-            return;
+        if (end < 0) {
+            return; // the rest of the head has not arrived
         }
         byte[] b = new byte[end - in.readerIndex()];
         in.readBytes(b);
@@ -197,10 +193,6 @@ final class ResponseDecoder extends Http1Decoder {
         HttpResponse invalid = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_GATEWAY);
         invalid.setDecoderResult(DecoderResult.failure(new MalformedMessageException(problem)));
         out.add(invalid);
-    }
-
-    private static boolean isDigit(byte b) {
-        return b >= '0' && b <= '9';
     }
 
 }

@@ -44,6 +44,8 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     /** The HTTP/2 connection this is a stream of, or null for an HTTP/1.1 connection. */
     private final H2Connection parent;
     private Channel channel;
+    /** The connection's HTTP/1.1 decoder; null on an HTTP/2 stream. */
+    private ResponseDecoder decoder;
     private Listener listener;
     private boolean counted;
     private boolean closed;
@@ -97,13 +99,13 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     }
 
     private boolean holdsStrayBytes() {
-        ResponseDecoder decoder = channel.pipeline().get(ResponseDecoder.class);
         return decoder != null && decoder.holdsStrayBytes();
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.channel = ctx.channel();
+        this.decoder = ctx.pipeline().get(ResponseDecoder.class);
     }
 
     /**
