@@ -11,6 +11,7 @@ import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -106,7 +107,7 @@ public abstract class Http1Decoder extends ByteToMessageDecoder implements Outbo
                     ByteBuf piece = in.readRetainedSlice(n);
                     consumed(n);
                     if (remaining == 0) {
-                        end(out, new DefaultLastHttpContent(piece, TRAILERS));
+                        end(out, new DefaultLastHttpContent(piece, EmptyHttpHeaders.INSTANCE)); // no trailers here
                     } else {
                         out.add(new DefaultHttpContent(piece));
                     }

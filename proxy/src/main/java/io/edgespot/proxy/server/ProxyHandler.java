@@ -815,7 +815,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                     ReferenceCountUtil.release(msg); // interim responses are not forwarded
                     return;
                 }
-                onResponseHead(response);
+                if (!onResponseHead(response)) {
+                    return;
+                }
             }
             if (msg instanceof HttpContent content) {
                 if (content.decoderResult().isFailure()) {
@@ -828,13 +830,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                 if (collector != null && !CacheBodies.append(collector, content.content())) {
                     collector = null; // over the object size bound: stream on without storing
                 }
-                if (msg instanceof HttpResponse) {
-                    // a full response object: its head went out above
-                    content.release();
-                } else {
-                    bytesSent += content.content().readableBytes();
-                    ctx.write(content);
-                }
+                bytesSent += content.content().readableBytes();
+                ctx.write(content); // a whole response too: its head and its body in one message
                 if (content instanceof LastHttpContent) {
                     responseComplete = true;
                     if (collector != null) {
@@ -864,7 +861,12 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             }
         }
 
-        private void onResponseHead(HttpResponse response) {
+        /**
+         * Acts on the head of the final response; returns whether it goes to the client, in which case a whole
+         * response ({@code HttpContent} too) is written by the caller with its body. On false the response was
+         * released, or handed to a tunnel.
+         */
+        private boolean onResponseHead(HttpResponse response) {
             firstByteDeadline = 0;
             status = response.status().code();
             if (wsLease != null && status == 101) {
@@ -872,17 +874,17 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                     ReferenceCountUtil.release(response);
                     px.metrics().upstreamError(tenant.name(), cluster.name(), "protocol");
                     fail(HttpResponseStatus.BAD_GATEWAY, "upstream WebSocket handshake failed");
-                    return;
+                    return false;
                 }
                 openTunnel(response);
-                return;
+                return false;
             }
             cluster.onResponse(endpoint, status);
             if (status >= 502 && status <= 504 && route.retry().on5xx() && canRetry(false)) {
                 ReferenceCountUtil.release(response);
                 abortUpstream();
                 retry(); // an upgrade keeps its lease for the next attempt
-                return;
+                return false;
             }
             if (wsLease != null) {
                 wsLease.release(); // the upstream refused the upgrade: an ordinary response follows
@@ -896,14 +898,14 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                     ReferenceCountUtil.release(response);
                     abortUpstream();
                     serveHit(serve.response());
-                    return;
+                    return false;
                 }
                 if (d instanceof ResponseDecision.Refetch) {
                     ReferenceCountUtil.release(response);
                     abortUpstream();
                     onLookup(px.cache().lookup(NettyFields.request(request, tenant.name(), info.scheme(),
                             hostOnly(request.headers().get(HttpHeaderNames.HOST)).toLowerCase(java.util.Locale.ROOT))));
-                    return;
+                    return false;
                 }
                 List<String> strip = d instanceof ResponseDecision.Store st ? st.stripHeaders()
                         : ((ResponseDecision.Pass) d).stripHeaders();
@@ -936,7 +938,10 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             }
             response.setProtocolVersion(HttpVersion.HTTP_1_1);
             responseStarted = true;
-            ctx.write(response);
+            if (!(response instanceof HttpContent)) {
+                ctx.write(response);
+            }
+            return true;
         }
 
         @Override

@@ -14,11 +14,12 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import java.nio.charset.StandardCharsets;
@@ -181,7 +182,8 @@ final class StrictRequestDecoder extends Http1Decoder {
             refuse(in, out, problem);
             return;
         }
-        HttpRequest request = request(b, lineEnd - 1, headers);
+        boolean bodyless = !fields.chunked() && fields.contentLength() <= 0;
+        HttpRequest request = request(b, lineEnd - 1, headers, bodyless);
         if (fields.chunked()) {
             // The body that came with the head is judged now, so that a head whose body is already known to be
             // malformed is never passed on.
@@ -197,11 +199,11 @@ final class StrictRequestDecoder extends Http1Decoder {
             return;
         }
         headRequests.add(HttpMethod.HEAD.equals(request.method()));
-        out.add(request);
-        if (fields.contentLength() > 0) {
-            fixedBody(fields.contentLength());
+        if (bodyless) {
+            end(out, (FullHttpRequest) request);
         } else {
-            end(out, LastHttpContent.EMPTY_LAST_CONTENT);
+            out.add(request);
+            fixedBody(fields.contentLength());
         }
     }
 
@@ -238,8 +240,11 @@ final class StrictRequestDecoder extends Http1Decoder {
         return null;
     }
 
-    /** The request line {@code b[0, cr)}: {@code method SP target SP HTTP/d.d}, judged already. */
-    private static HttpRequest request(byte[] b, int cr, HttpHeaders headers) {
+    /**
+     * The request line {@code b[0, cr)}: {@code method SP target SP HTTP/d.d}, judged already. A request without a
+     * body is one message, head and end together, so that it crosses the pipeline once.
+     */
+    private static HttpRequest request(byte[] b, int cr, HttpHeaders headers, boolean bodyless) {
         int sp1 = 0;
         while (b[sp1] != ' ') {
             sp1++;
@@ -252,7 +257,10 @@ final class StrictRequestDecoder extends Http1Decoder {
         HttpVersion version = major == 1 && minor == 1 ? HttpVersion.HTTP_1_1
                 : major == 1 && minor == 0 ? HttpVersion.HTTP_1_0
                 : new HttpVersion("HTTP", major, minor, false);
-        return new DefaultHttpRequest(version, method, target, headers);
+        return bodyless
+                ? new DefaultFullHttpRequest(version, method, target, Unpooled.EMPTY_BUFFER, headers,
+                        EmptyHttpHeaders.INSTANCE)
+                : new DefaultHttpRequest(version, method, target, headers);
     }
 
     private static HttpMethod method(byte[] b, int from, int length) {

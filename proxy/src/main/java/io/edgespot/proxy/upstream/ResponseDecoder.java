@@ -6,10 +6,14 @@ import static io.edgespot.proxy.http.Http1Grammar.isFieldByte;
 import io.edgespot.proxy.http.FieldSection;
 import io.edgespot.proxy.http.Http1Decoder;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
@@ -34,8 +38,9 @@ import java.util.List;
  * status from 100 to 599, whatever {@link FieldSection} refuses, a head larger than {@code maxHeadBytes}, a 101
  * that answers no upgrade request. Bodies and their faults are {@link Http1Decoder}'s.
  *
- * <p>What it emits: an interim (1xx) response alone; a final response as its {@link HttpResponse}, then its body
- * ending in a {@link LastHttpContent}; a 101 answering an upgrade request alone, and every later byte as a
+ * <p>What it emits: an interim (1xx) response alone; a final response whose body came whole with its head (or that
+ * has none) as one {@link FullHttpResponse}, else as its {@link HttpResponse}, then its body ending in a
+ * {@link LastHttpContent}; a 101 answering an upgrade request alone, and every later byte as a
  * {@code ByteBuf} for the tunnel that replaces this decoder. A fault before the head went out is an
  * {@code HttpResponse}, after it a {@code LastHttpContent}, whose decoder result is the failure; the decoder then
  * discards whatever follows. A body framed by the connection's close ends with the close; a close inside a counted or
@@ -99,14 +104,17 @@ final class ResponseDecoder extends Http1Decoder {
         }
         byte[] b = new byte[end - in.readerIndex()];
         in.readBytes(b);
-        String problem = head(b, out);
+        String problem = head(b, in, out);
         if (problem != null) {
             failHead(in, out, problem);
         }
     }
 
-    /** Parses a complete head, emits what it frames; returns what is wrong with it, or null. */
-    private String head(byte[] b, List<Object> out) {
+    /**
+     * Parses a complete head, emits what it frames; returns what is wrong with it, or null. {@code in} holds what
+     * came after the head.
+     */
+    private String head(byte[] b, ByteBuf in, List<Object> out) {
         int n = b.length;
         if (n < 16 || b[0] != 'H' || b[1] != 'T' || b[2] != 'T' || b[3] != 'P' || b[4] != '/' || b[5] != '1'
                 || b[6] != '.' || !isDigit(b[7]) || b[8] != ' ' || !isDigit(b[9]) || !isDigit(b[10])
@@ -135,9 +143,9 @@ final class ResponseDecoder extends Http1Decoder {
         if (problem != null) {
             return problem;
         }
-        HttpResponse response = new DefaultHttpResponse(b[7] == '0' ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1,
-                status, headers);
+        HttpVersion version = b[7] == '0' ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1;
         if (code < 200) {
+            HttpResponse response = new DefaultHttpResponse(version, status, headers);
             if (code == 101) {
                 HttpRequest request = pending.poll();
                 if (request == null || !request.headers().contains(HttpHeaderNames.UPGRADE)) {
@@ -153,21 +161,31 @@ final class ResponseDecoder extends Http1Decoder {
             if (fields.chunked()) {
                 headers.remove(HttpHeaderNames.TRANSFER_ENCODING); // what a GET would have had; no body follows
             }
-            out.add(response);
-            end(out, LastHttpContent.EMPTY_LAST_CONTENT);
+            end(out, whole(version, status, headers, Unpooled.EMPTY_BUFFER));
             return null;
         }
-        out.add(response);
+        long length = fields.contentLength();
+        if (!fields.chunked() && length >= 0 && length <= in.readableBytes()) {
+            // the whole body came with the head (a small object, or none): one message for the pipeline
+            ByteBuf body = length == 0 ? Unpooled.EMPTY_BUFFER : in.readRetainedSlice((int) length);
+            end(out, whole(version, status, headers, body));
+            return null;
+        }
+        out.add(new DefaultHttpResponse(version, status, headers));
         if (fields.chunked()) {
             chunkedBody();
-        } else if (fields.contentLength() == 0) {
-            end(out, LastHttpContent.EMPTY_LAST_CONTENT);
-        } else if (fields.contentLength() > 0) {
-            fixedBody(fields.contentLength());
+        } else if (length > 0) {
+            fixedBody(length);
         } else {
             bodyUntilClose();
         }
         return null;
+    }
+
+    /** A response and its body in one message; a response has no trailer section without a chunked body. */
+    private static FullHttpResponse whole(HttpVersion version, HttpResponseStatus status, HttpHeaders headers,
+            ByteBuf body) {
+        return new DefaultFullHttpResponse(version, status, body, headers, EmptyHttpHeaders.INSTANCE);
     }
 
     /** The status constant when the reason phrase is the standard one (the usual case), else a new status. */

@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -81,7 +82,11 @@ class ResponseDecoderTest {
                         out.append(i++ > 0 ? ", " : "").append(h.getKey()).append(": ").append(h.getValue());
                     }
                     out.append(']');
-                } else if (o instanceof HttpContent c) {
+                    if (o instanceof HttpContent) {
+                        out.append(' '); // a whole response: its body follows
+                    }
+                }
+                if (o instanceof HttpContent c) {
                     if (c.decoderResult().isFailure()) {
                         out.append("FAIL(").append(c.decoderResult().cause().getMessage()).append(')');
                         continue;
@@ -139,6 +144,24 @@ class ResponseDecoderTest {
         assertThat(both(HttpMethod.GET, "HTTP/1.1 200 OK\r\nContent-Type:  text/plain \t\r\nContent-Length: 5\r\n"
                 + "X-Empty:\r\n\r\nhello"))
                 .isEqualTo("200 OK [Content-Type: text/plain, Content-Length: 5, X-Empty: ] body(hello) end");
+    }
+
+    @Test
+    void aBodyThatCameWithItsHeadIsOneMessageAndALaterOneFollowsIt() {
+        request(HttpMethod.GET);
+        channel.writeInbound(Unpooled.copiedBuffer("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello",
+                StandardCharsets.US_ASCII));
+        FullHttpResponse whole = channel.readInbound();
+        assertThat(whole.content().toString(StandardCharsets.US_ASCII)).isEqualTo("hello");
+        assertThat((Object) channel.readInbound()).isNull();
+        whole.release();
+        request(HttpMethod.GET);
+        channel.writeInbound(Unpooled.copiedBuffer("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhel",
+                StandardCharsets.US_ASCII));
+        HttpResponse head = channel.readInbound();
+        assertThat(head).isNotInstanceOf(HttpContent.class);
+        assertThat(render()).isEqualTo("body(hel)");
+        assertThat(decode("lo", false)).isEqualTo("body(lo) end");
     }
 
     @Test
