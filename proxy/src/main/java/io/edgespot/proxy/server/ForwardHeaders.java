@@ -173,21 +173,48 @@ final class ForwardHeaders {
         return !named.isEmpty() && named.contains(name.toString().toLowerCase(Locale.ROOT));
     }
 
+    /**
+     * The field names that {@code Connection} lists, lower case; {@code close} and {@code keep-alive} name no field.
+     * Allocates nothing for the usual {@code Connection: keep-alive} or none.
+     */
     private static Set<String> connectionTokens(HttpHeaders headers) {
-        String connection = headers.get(HttpHeaderNames.CONNECTION);
-        if (connection == null) {
-            return Set.of();
-        }
-        java.util.HashSet<String> tokens = new java.util.HashSet<>();
-        for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
-            for (String t : value.split(",")) {
-                String token = t.trim().toLowerCase(Locale.ROOT);
-                if (!token.isEmpty() && !token.equals("close") && !token.equals("keep-alive")) {
-                    tokens.add(token);
+        Set<String> tokens = Set.of();
+        for (Iterator<? extends CharSequence> it = headers.valueCharSequenceIterator(HttpHeaderNames.CONNECTION);
+                it.hasNext(); ) {
+            CharSequence value = it.next();
+            int length = value.length();
+            for (int from = 0; from <= length; ) {
+                int to = from;
+                while (to < length && value.charAt(to) != ',') {
+                    to++;
                 }
+                int s = from;
+                int e = to;
+                while (s < e && isOws(value.charAt(s))) {
+                    s++;
+                }
+                while (e > s && isOws(value.charAt(e - 1))) {
+                    e--;
+                }
+                if (e > s && !is(value, s, e, HttpHeaderValues.CLOSE) && !is(value, s, e, HttpHeaderValues.KEEP_ALIVE)) {
+                    if (tokens.isEmpty()) {
+                        tokens = new java.util.HashSet<>();
+                    }
+                    tokens.add(value.subSequence(s, e).toString().toLowerCase(Locale.ROOT));
+                }
+                from = to + 1;
             }
         }
         return tokens;
+    }
+
+    /** Whether {@code value[from, to)} is {@code word}, ignoring case. */
+    private static boolean is(CharSequence value, int from, int to, AsciiString word) {
+        return to - from == word.length() && AsciiString.regionMatches(value, true, from, word, 0, to - from);
+    }
+
+    private static boolean isOws(char c) {
+        return c == ' ' || c == '\t';
     }
 
     /**
@@ -224,8 +251,28 @@ final class ForwardHeaders {
                 && !allZero(tp, 3, 35) && !allZero(tp, 36, 52);
     }
 
-    static String newTraceparent() {
-        return "00-" + randomHex(16) + "-" + randomHex(8) + "-01";
+    /** A new version 00 traceparent, sampled: {@code 00-<32 hex>-<16 hex>-01}, as bytes the encoder copies whole. */
+    static AsciiString newTraceparent() {
+        byte[] out = new byte[55];
+        out[0] = '0';
+        out[1] = '0';
+        out[2] = '-';
+        hex(out, 3, 16);
+        out[35] = '-';
+        hex(out, 36, 8);
+        out[52] = '-';
+        out[53] = '0';
+        out[54] = '1';
+        return new AsciiString(out, false);
+    }
+
+    private static void hex(byte[] out, int at, int bytes) {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        for (int i = 0; i < bytes; i++) {
+            int b = r.nextInt(256);
+            out[at + 2 * i] = (byte) HEX[b >>> 4];
+            out[at + 2 * i + 1] = (byte) HEX[b & 0xf];
+        }
     }
 
     private static boolean isHex(String s, int from, int to) {

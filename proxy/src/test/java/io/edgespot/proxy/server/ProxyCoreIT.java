@@ -143,6 +143,7 @@ final class ProxyCoreIT {
     void hopByHopHeadersAreRemoved() throws Exception {
         String r = RawHttp.exchange(edge.port("plain"), "GET /echo HTTP/1.1\r\nHost: localhost\r\n"
                 + "Connection: keep-alive, x-drop-me\r\nx-drop-me: 1\r\nKeep-Alive: timeout=5\r\n"
+                + "connection: X-Also-Drop ,\t,close\r\nx-also-drop: 1\r\nx-close: kept\r\n"
                 + "Proxy-Authorization: Basic Zm9vOmJhcg==\r\nTE: trailers\r\nUpgrade: h2c\r\nx-kept: yes\r\n\r\n", 500);
         assertThat(RawHttp.status(r)).isEqualTo(200);
         TestOrigin.Seen s = last();
@@ -151,6 +152,8 @@ final class ProxyCoreIT {
         assertThat(s.header("te")).isNull();
         assertThat(s.header("upgrade")).isNull();
         assertThat(s.header("x-drop-me")).isNull();
+        assertThat(s.header("x-also-drop")).isNull();
+        assertThat(s.header("x-close")).isEqualTo("kept");
         assertThat(s.header("proxy-authorization")).isNull();
     }
 
