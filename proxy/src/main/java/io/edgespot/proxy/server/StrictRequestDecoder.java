@@ -7,6 +7,7 @@ import static io.edgespot.proxy.http.Http1Grammar.isTchar;
 
 import io.edgespot.proxy.http.FieldSection;
 import io.edgespot.proxy.http.Http1Decoder;
+import io.edgespot.proxy.http.ResponseEncoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -44,7 +45,7 @@ import java.util.List;
  *       after each chunk's data, well-formed trailer fields. When a request's head and a malformed body arrive
  *       together, the head is withheld, so the request is never forwarded.</li>
  * </ul>
- * Bodies are {@link Http1Decoder}'s. Each request's method is remembered so that the {@link HeadAwareResponseEncoder}
+ * Bodies are {@link Http1Decoder}'s. Each request's method is remembered so that the {@link ResponseEncoder}
  * this decoder holds frames HEAD answers right.
  *
  * <p>A refused request becomes a {@link MalformedRequest} message, and everything after it on the connection is
@@ -61,7 +62,7 @@ final class StrictRequestDecoder extends Http1Decoder {
     private final int maxInitialLine;
     /** Per request head decoded and not yet answered, whether it is a HEAD request. */
     private final ArrayDeque<Boolean> headRequests = new ArrayDeque<>();
-    private final HeadAwareResponseEncoder encoder = new HeadAwareResponseEncoder(headRequests);
+    private final ResponseEncoder encoder = new ResponseEncoder(headRequests);
     private final Runnable headStarted;
     private final ChunkedBodyScanner body = new ChunkedBodyScanner();
     /** Where the request line's LF is, past the reader index; -1 until it has arrived. */
@@ -80,7 +81,7 @@ final class StrictRequestDecoder extends Http1Decoder {
 
     /** Responses go out through the encoder this decoder holds, which frames HEAD answers by its queue. */
     @Override
-    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         encoder.write(ctx, msg, promise);
     }
 

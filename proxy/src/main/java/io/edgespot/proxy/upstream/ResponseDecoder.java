@@ -5,6 +5,7 @@ import static io.edgespot.proxy.http.Http1Grammar.isFieldByte;
 
 import io.edgespot.proxy.http.FieldSection;
 import io.edgespot.proxy.http.Http1Decoder;
+import io.edgespot.proxy.http.RequestEncoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -18,7 +19,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
@@ -54,7 +54,7 @@ final class ResponseDecoder extends Http1Decoder {
     /** Each request sent whose final response has not been decoded yet, oldest first (its head only is read). */
     private final ArrayDeque<HttpRequest> pending = new ArrayDeque<>(2);
 
-    private final RequestEncoder encoder = new RequestEncoder();
+    private final RequestEncoder encoder = new RequestEncoder(pending);
 
     /** The HTTP/1.1 codec of an upstream connection: this decoder, and the request encoder that feeds it. */
     ResponseDecoder(int maxHeadBytes) {
@@ -62,7 +62,7 @@ final class ResponseDecoder extends Http1Decoder {
     }
 
     @Override
-    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         encoder.write(ctx, msg, promise);
     }
 
@@ -72,17 +72,6 @@ final class ResponseDecoder extends Http1Decoder {
      */
     boolean holdsStrayBytes() {
         return pending.isEmpty() && actualReadableBytes() > 0;
-    }
-
-    /** Notes each request on its way out, for the decoder to frame the response. */
-    private final class RequestEncoder extends HttpRequestEncoder {
-        @Override
-        protected void encode(ChannelHandlerContext ctx, Object msg, List<Object> out) throws Exception {
-            if (msg instanceof HttpRequest request) {
-                pending.add(request);
-            }
-            super.encode(ctx, msg, out);
-        }
     }
 
     // ------------------------------------------------------------------ heads
