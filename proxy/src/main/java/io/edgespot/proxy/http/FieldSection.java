@@ -1,6 +1,6 @@
 package io.edgespot.proxy.http;
 
-import static io.edgespot.proxy.http.Http1Grammar.isFieldByte;
+import static io.edgespot.proxy.http.Http1Grammar.skipFieldBytes;
 import static io.edgespot.proxy.http.Http1Grammar.isTchar;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -64,9 +64,7 @@ public final class FieldSection {
                 p++;
             }
             int valueStart = p;
-            while (isFieldByte(b[p] & 0xff)) {
-                p++;
-            }
+            p = skipFieldBytes(b, p);
             if (b[p] != '\r') {
                 return b[p] == '\n' ? "bare LF in a field line" : "control character in a field value";
             }

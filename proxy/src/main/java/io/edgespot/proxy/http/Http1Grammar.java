@@ -1,5 +1,9 @@
 package io.edgespot.proxy.http;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * The byte classes of the HTTP/1.1 grammar (RFC 9110 section 5.6, RFC 9112) that edgespot's strict parsers share,
  * for requests from clients and responses from origins.
@@ -8,6 +12,7 @@ public final class Http1Grammar {
 
     private static final boolean[] TCHAR = new boolean[256];
     private static final boolean[] FIELD = new boolean[256];
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     static {
         for (int b = '0'; b <= '9'; b++) {
@@ -40,6 +45,31 @@ public final class Http1Grammar {
      */
     public static boolean isFieldByte(int b) {
         return FIELD[b];
+    }
+
+    /**
+     * The index of the first byte at or after {@code p} that {@link #isFieldByte} refuses; {@code b} must hold one
+     * (a head's CR). Eight bytes at a time while none of them is a control character or DEL: {@code (x - 0x20..) &
+     * ~x & 0x80..} is non-zero exactly when some byte of {@code x} is below 0x20 (the borrow that flags the lowest
+     * such byte comes from no other, and without one no byte's high bit survives), and the same test on
+     * {@code x ^ 0x7f..} finds a DEL as a zero byte. A block with a hit, or an HTAB, goes byte by byte.
+     */
+    public static int skipFieldBytes(byte[] b, int p) {
+        int blocks = b.length - 8;
+        while (p <= blocks) {
+            long x = (long) LONGS.get(b, p);
+            long del = x ^ 0x7f7f7f7f7f7f7f7fL;
+            long controls = (x - 0x2020202020202020L) & ~x;
+            long dels = (del - 0x0101010101010101L) & ~del;
+            if (((controls | dels) & 0x8080808080808080L) != 0) {
+                break;
+            }
+            p += 8;
+        }
+        while (FIELD[b[p] & 0xff]) {
+            p++;
+        }
+        return p;
     }
 
     /** An ASCII decimal digit. */
