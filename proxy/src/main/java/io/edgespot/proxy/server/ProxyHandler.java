@@ -355,7 +355,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     private final class Exchange implements UpstreamConnection.Listener {
 
         private final HttpRequest request;
-        private final long startNanos = System.nanoTime();
+        /** When the exchange began, on the event loop's clock (which deadlines and timers share). */
+        private final long startNanos = now();
         private final String requestId;
         private final boolean requestHasBody;
         /** The declared Content-Length, 0 when there is none. */
@@ -480,7 +481,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             cluster.requestStarted();
             long total = route.timeouts().total().toNanos();
             if (total > 0) {
-                totalDeadline = now() + total;
+                totalDeadline = startNanos + total;
                 ensureTimer(totalDeadline);
             }
             if (expectContinue) {
@@ -1169,14 +1170,18 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             }
             cancelTimers();
             finishClusterAccounting();
+            long nanos = now() - startNanos;
             if (tenant != null && cluster != null && headSent) {
-                px.metrics().upstreamFinished(tenant.name(), cluster.name(), System.nanoTime() - startNanos);
+                px.metrics().upstreamFinished(tenant.name(), cluster.name(), nanos);
             }
-            finishMetrics(code);
+            finishMetrics(code, nanos);
         }
 
         void finishMetrics(int code) {
-            long nanos = System.nanoTime() - startNanos;
+            finishMetrics(code, now() - startNanos);
+        }
+
+        private void finishMetrics(int code, long nanos) {
             String routeLabel = route == null ? "-" : routeLabel(route.index());
             px.metrics().requestFinished(tenant == null ? "-" : tenant.name(), routeLabel, code, nanos);
             AccessLog log = px.accessLog();

@@ -201,7 +201,7 @@ public final class ClusterState {
 
     /** Records a response status from an endpoint, for outlier ejection. */
     public void onResponse(EndpointState endpoint, int status) {
-        endpoint.onResponse(status, System.nanoTime());
+        endpoint.onResponse(status, status >= 500 ? System.nanoTime() : 0); // the time only matters to an ejection
     }
 
     /** Records a connect failure or reset at an endpoint, for outlier ejection. */
