@@ -1,5 +1,6 @@
 package io.edgespot.loadtest.bench;
 
+import io.edgespot.proxy.cli.Main;
 import io.edgespot.proxy.config.ConfigException;
 import io.edgespot.proxy.config.ConfigLoader;
 import io.edgespot.proxy.config.ConfigProblem;
@@ -33,6 +34,7 @@ public final class PlaintextCacheEdge {
 
     /** Entry point; exits 1 on a bad config or a failed start, 2 on bad usage. */
     public static void main(String[] args) throws InterruptedException {
+        Main.processDefaults(); // the same Netty settings as the edgespot it is compared with
         System.exit(run(args, System.err));
     }
 

@@ -93,17 +93,25 @@ public final class Main {
 
     /** Entry point. */
     public static void main(String[] args) {
+        processDefaults();
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /**
+     * Sets the process-wide defaults an edgespot JVM runs with, unless the operator set them (-D... on the java command
+     * line, or EDGESPOT_JAVA_OPTS); call first in {@code main}, before any Netty class reads them. Benchmark launchers
+     * call it too, so they compare like with like.
+     */
+    public static void processDefaults() {
         // Netty's leak detector samples buffer allocations and touches every message at every pipeline hop (about
         // 5 % of the event loop's user time in a pass-through profile). The test suites run it at PARANOID and fail
-        // on a leak; a production process leaves it off unless the operator sets the property (-D... on the java
-        // command line, or EDGESPOT_JAVA_OPTS). Set here, before any Netty class reads it.
+        // on a leak; a production process leaves it off.
         defaultProperty(LEAK_DETECTION_PROPERTY, "disabled");
         // Netty's object pools (pooled buffers' wrappers, outbound buffer entries, slices) cost more here than the
         // allocations they save: with the pools off, the same proxy did 2.4-3.2 % more plain 1 KiB requests per
         // second (G1 and Parallel GC), 2.6 % more TLS h2 1 KiB, 8 % more 64 KiB (docs/performance.md, "Netty's
         // object pools"). An operator can turn them back on with -Dio.netty.recycler.maxCapacityPerThread=4096.
         defaultProperty(RECYCLER_CAPACITY_PROPERTY, "0");
-        System.exit(run(args, System.out, System.err));
     }
 
     /** Sets a system property the operator did not set, before any class that reads it is loaded. */

@@ -39,6 +39,9 @@ final class ForwardHeaders {
             HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.UPGRADE, PROXY_CONNECTION,
             HttpHeaderNames.PROXY_AUTHORIZATION, HttpHeaderNames.PROXY_AUTHENTICATE};
 
+    /** {@link #HOP_BY_HOP} by name length, so a field is compared with the one or two names of its length. */
+    private static final AsciiString[][] HOP_BY_HOP_BY_LENGTH = byLength(HOP_BY_HOP);
+
     /** Kept once: {@code values()} copies its array on every call. */
     private static final HttpConversionUtil.ExtensionHeaderNames[] HTTP2_EXTENSION_HEADERS =
             HttpConversionUtil.ExtensionHeaderNames.values();
@@ -165,12 +168,27 @@ final class ForwardHeaders {
     }
 
     private static boolean isHopByHop(CharSequence name, Set<String> named) {
-        for (AsciiString h : HOP_BY_HOP) {
-            if (h.contentEqualsIgnoreCase(name)) {
-                return true;
+        if (name.length() < HOP_BY_HOP_BY_LENGTH.length) {
+            for (AsciiString h : HOP_BY_HOP_BY_LENGTH[name.length()]) {
+                if (h.contentEqualsIgnoreCase(name)) {
+                    return true;
+                }
             }
         }
         return !named.isEmpty() && named.contains(name.toString().toLowerCase(Locale.ROOT));
+    }
+
+    private static AsciiString[][] byLength(AsciiString[] names) {
+        int longest = 0;
+        for (AsciiString n : names) {
+            longest = Math.max(longest, n.length());
+        }
+        AsciiString[][] out = new AsciiString[longest + 1][];
+        for (int length = 0; length <= longest; length++) {
+            int len = length;
+            out[length] = java.util.Arrays.stream(names).filter(n -> n.length() == len).toArray(AsciiString[]::new);
+        }
+        return out;
     }
 
     /**
