@@ -77,8 +77,6 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     private LoopFlusher flusher;
     private boolean started;
     private Exchange current;
-    /** After a local answer to a request without a body: skip to its end, then take the next request. */
-    private boolean skipToLast;
     /** HTTP/2: a read was asked for and no message has come yet. */
     private boolean readPending;
     /** HTTP/1.1: messages that arrived before the exchange wanted them, in order. */
@@ -213,13 +211,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             if (current != null && !current.requestComplete) {
                 current.onRequestBody(content);
             } else {
-                content.release();
-                if (skipToLast && content instanceof LastHttpContent) {
-                    skipToLast = false;
-                    awaitNext();
-                } else if (skipToLast) {
-                    read();
-                }
+                content.release(); // the rest of a body nobody reads: its connection is closing
             }
         } else {
             ReferenceCountUtil.release(msg);
@@ -321,14 +313,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         ErrorResponses.send(ctx.channel(), status, reason, ex.requestId, close);
-        if (http2 || close) {
-            return;
-        }
-        if (ex.requestComplete) {
-            awaitNext();
-        } else {
-            skipToLast = true;
-            read();
+        if (!http2 && !close) {
+            awaitNext(); // a request that is not unread is complete: one without a body is a single message
         }
     }
 
@@ -732,9 +718,6 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                 flusher.flushLater(conn.channel());
                 requestSent = true;
                 armFirstByte();
-                if (!requestComplete) {
-                    read(); // the end of a body-less HTTP/1.1 request is still queued: consume it
-                }
             } else {
                 conn.channel().writeAndFlush(upstreamHead);
                 pumpRequestBody();
@@ -1152,12 +1135,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             if (close) {
                 ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             } else if (!http2) {
-                if (requestComplete) {
-                    awaitNext();
-                } else {
-                    skipToLast = true; // the end of a body-less request is still queued: skip it, then go on
-                    read();
-                }
+                awaitNext(); // the request is complete: an unfinished body closes above
             }
         }
 
