@@ -483,6 +483,16 @@ final class UpstreamIT {
     }
 
     @Test
+    void aRefusedConnectAnswersAndKeepsTheClientsConnection() throws Exception {
+        start("app: { endpoints: [ \"127.0.0.1:%d\" ] }".formatted(closedPort()), "- { to: app, retry: { attempts: 0 } }");
+        String r = RawHttp.exchange(edge.port("plain"), "GET /a HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                + "GET /b HTTP/1.1\r\nHost: localhost\r\n\r\n", 500);
+        assertThat(r.split("HTTP/1.1 503 ", -1)).as("both pipelined requests answered on one connection: %s", r)
+                .hasSize(3);
+        assertThat(r.toLowerCase(java.util.Locale.ROOT)).doesNotContain("connection: close");
+    }
+
+    @Test
     void connectTimeoutIsCountedAsATimeout() throws Exception {
         try (Blackhole hole = new Blackhole()) {
             assumeTrue(hole.holds(), "no loopback blackhole here");
