@@ -1,7 +1,5 @@
 package io.edgespot.proxy.server;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.time.Duration;
 
@@ -10,11 +8,12 @@ import java.time.Duration;
  * arrives, then the request-head timeout (the slowloris bound) from the first byte of a request to its complete
  * head. Idle expiry closes quietly; head expiry answers 408 and closes.
  *
- * <p>Sits before the decoder so that it sees raw bytes; {@link RequestGuard} tells it when a head is complete and
- * the exchange handler tells it when the connection waits for the next request. Bytes of the next head can also
- * come while an exchange still runs (with the end of its request, or pipelined), when only the decoder can tell
- * them from body bytes: {@link StrictRequestDecoder} then reports them through {@link #headStarted()}, and once
- * the exchange is over the head clock runs from that first byte, not the idle clock from the end of the exchange.
+ * <p>It reads no messages (Netty skips it on the read path): {@link StrictRequestDecoder} reports bytes of a head
+ * that is not complete after a read through {@link #headStarted()}, {@link RequestGuard} tells it when a head is
+ * complete, and the exchange handler when the connection waits for the next request. A head that arrives whole in
+ * one read moves the connection straight from idle to busy. Bytes of the next head can also come while an exchange
+ * still runs (with the end of its request, or pipelined); once the exchange is over the head clock runs from the
+ * first of them, not the idle clock from the end of the exchange.
  *
  * <p>State changes only move a deadline: at most one timer is pending per connection, and when it fires early it
  * re-arms for what is left, so a busy keep-alive connection schedules nothing per request.
@@ -36,14 +35,6 @@ final class Http1Timeouts extends ConnectionClock {
         this.idleNanos = idle.toNanos();
         this.headNanos = head.toNanos();
         this.onHeadTimeout = onHeadTimeout;
-    }
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (state == State.IDLE && msg instanceof ByteBuf buf && buf.isReadable()) {
-            headStarted();
-        }
-        ctx.fireChannelRead(msg);
     }
 
     /** The connection now waits for its next request, part of whose head may already be here. */
