@@ -16,7 +16,6 @@ import io.edgespot.proxy.upstream.EndpointState;
 import io.edgespot.proxy.upstream.UpstreamConnection;
 import io.edgespot.proxy.upstream.UpstreamPool;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
