@@ -1,5 +1,6 @@
 package io.edgespot.proxy.server;
 
+import io.edgespot.loadtest.jmh.Drain;
 import io.edgespot.loadtest.jmh.SampleHeaders;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -11,8 +12,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -87,28 +86,11 @@ public class StrictDecodeBench {
 
     private int exchange(EmbeddedChannel channel) {
         channel.writeInbound(bytes.duplicate());
-        int n = drain(channel);
+        int n = Drain.inboundMessage(channel, "request");
         FullHttpResponse ok = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         ok.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
         channel.writeOutbound(ok);
-        for (Object out; (out = channel.readOutbound()) != null; ) {
-            ReferenceCountUtil.release(out);
-        }
-        return n;
-    }
-
-    private static int drain(EmbeddedChannel channel) {
-        int n = 0;
-        boolean ended = false;
-        Object msg;
-        while ((msg = channel.readInbound()) != null) {
-            ended = msg instanceof LastHttpContent; // the end, or a whole request (head and end in one)
-            ReferenceCountUtil.release(msg);
-            n++;
-        }
-        if (!ended) {
-            throw new IllegalStateException("request was not decoded whole: " + n + " messages");
-        }
+        Drain.outbound(channel);
         return n;
     }
 }

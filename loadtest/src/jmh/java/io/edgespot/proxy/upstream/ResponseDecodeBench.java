@@ -1,5 +1,6 @@
 package io.edgespot.proxy.upstream;
 
+import io.edgespot.loadtest.jmh.Drain;
 import io.edgespot.loadtest.jmh.SampleHeaders;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -10,8 +11,6 @@ import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -94,19 +93,8 @@ public class ResponseDecodeBench {
         FullHttpRequest get = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/static/app.js");
         get.headers().set(HttpHeaderNames.HOST, "origin.internal");
         channel.writeOutbound(get);
-        for (Object out; (out = channel.readOutbound()) != null; ) {
-            ReferenceCountUtil.release(out);
-        }
+        Drain.outbound(channel);
         channel.writeInbound(bytes.duplicate());
-        int n = 0;
-        boolean ended = false;
-        for (Object in; (in = channel.readInbound()) != null; n++) {
-            ended = in instanceof LastHttpContent; // the end, or a whole response (head and body in one)
-            ReferenceCountUtil.release(in);
-        }
-        if (!ended) {
-            throw new IllegalStateException("response was not decoded whole: " + n + " messages");
-        }
-        return n;
+        return Drain.inboundMessage(channel, "response");
     }
 }

@@ -46,6 +46,8 @@ public abstract class Http1Encoder<M extends HttpMessage> {
         NONE
     }
 
+    /** CR LF as one {@code writeShort}. */
+    private static final int CRLF = ('\r' << 8) | '\n';
     private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private final Class<M> type;
@@ -100,13 +102,10 @@ public abstract class Http1Encoder<M extends HttpMessage> {
 
     private void head(ChannelHandlerContext ctx, M m, ChannelPromise promise) {
         Framing framing = framing(m);
-        HttpHeaders headers = m.headers();
-        int headBytes = startLineLength(m) + 2 + fieldsLength(headers) + 2;
+        int headBytes = startLineLength(m) + 2 + fieldsLength(m.headers()) + 2;
         if (!(m instanceof LastHttpContent whole)) {
             body = framing;
-            ByteBuf out = ctx.alloc().buffer(headBytes);
-            writeHead(m, headBytes, out);
-            ctx.write(out, promise);
+            ctx.write(head(ctx, m, headBytes, 0), promise);
             return;
         }
         // a whole message: head, body and end in one write; the message's one reference is its content's
@@ -114,27 +113,27 @@ public abstract class Http1Encoder<M extends HttpMessage> {
         int n = content.readableBytes();
         if (framing == Framing.NONE || n == 0 && framing == Framing.AS_IS) {
             content.release();
-            ByteBuf out = ctx.alloc().buffer(headBytes);
-            writeHead(m, headBytes, out);
+            ctx.write(head(ctx, m, headBytes, 0), promise);
+        } else if (framing == Framing.AS_IS && n <= COPY_BODY_BYTES) {
+            ByteBuf out = head(ctx, m, headBytes, n);
+            out.writeBytes(content);
+            content.release();
             ctx.write(out, promise);
-        } else if (framing == Framing.AS_IS) {
-            boolean copy = n <= COPY_BODY_BYTES;
-            ByteBuf out = ctx.alloc().buffer(headBytes + (copy ? n : 0));
-            writeHead(m, headBytes, out);
-            if (copy) {
-                out.writeBytes(content);
-                content.release();
-                ctx.write(out, promise);
-            } else {
-                ctx.write(out, ctx.voidPromise());
-                ctx.write(content, promise);
-            }
         } else {
-            ByteBuf out = ctx.alloc().buffer(headBytes);
-            writeHead(m, headBytes, out);
-            ctx.write(out, ctx.voidPromise());
-            chunk(ctx, content, n, whole.trailingHeaders(), promise);
+            ctx.write(head(ctx, m, headBytes, 0), ctx.voidPromise());
+            if (framing == Framing.AS_IS) {
+                ctx.write(content, promise);
+            } else {
+                chunk(ctx, content, n, whole.trailingHeaders(), promise);
+            }
         }
+    }
+
+    /** A buffer holding the head of {@code m} ({@code headBytes}), with room for {@code room} bytes after it. */
+    private ByteBuf head(ChannelHandlerContext ctx, M m, int headBytes, int room) {
+        ByteBuf out = ctx.alloc().buffer(headBytes + room);
+        writeHead(m, headBytes, out);
+        return out;
     }
 
     /** A piece of the body, the last when {@code trailers} is not null (empty for none). */
@@ -178,7 +177,7 @@ public abstract class Http1Encoder<M extends HttpMessage> {
             writeSizeLine(n, out);
             out.writeBytes(data);
             data.release();
-            out.writeShort(('\r' << 8) | '\n');
+            out.writeShort(CRLF);
             if (trailers != null) {
                 writeEnd(trailers, end, out);
             }
@@ -190,7 +189,7 @@ public abstract class Http1Encoder<M extends HttpMessage> {
         ctx.write(line, ctx.voidPromise());
         ctx.write(data, ctx.voidPromise());
         ByteBuf tail = ctx.alloc().buffer(2 + end);
-        tail.writeShort(('\r' << 8) | '\n');
+        tail.writeShort(CRLF);
         if (trailers != null) {
             writeEnd(trailers, end, tail);
         }
@@ -205,7 +204,7 @@ public abstract class Http1Encoder<M extends HttpMessage> {
         for (int shift = (hexDigits(n) - 1) * 4; shift >= 0; shift -= 4) {
             out.writeByte(HEX[(n >>> shift) & 0xf]);
         }
-        out.writeShort(('\r' << 8) | '\n');
+        out.writeShort(CRLF);
     }
 
     /** The last chunk and the trailer section: {@code 0 CRLF}, the fields, CRLF; {@code length} bytes. */
