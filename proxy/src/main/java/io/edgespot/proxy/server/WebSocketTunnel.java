@@ -35,6 +35,10 @@ final class WebSocketTunnel {
     static final int NORMAL = 1000;
     static final int GOING_AWAY = 1001;
     static final int TOO_BIG = 1009;
+    /** How long the client has to close after edgespot's close frame before its connection is closed anyway. */
+    private static final long CLOSE_LINGER_MILLIS = 2000;
+    /** edgespot sent the client its close frame and waits for the client to close. */
+    private boolean clientLingering;
     static final int INTERNAL_ERROR = 1011;
     static final int BAD_GATEWAY = 1014;
 
@@ -131,7 +135,18 @@ final class WebSocketTunnel {
         closing = true;
         closeReason = metricReason;
         if (client.isActive() && fromUpstream.atBoundary()) {
-            client.writeAndFlush(control(client, 0x8, code, reason)).addListener(ChannelFutureListener.CLOSE);
+            // RFC 6455 section 7.1.1: the client answers a close and closes; until then what it still sends is read
+            // and dropped. Closing at once with its bytes unread (the rest of a frame over maxFrameBytes) would
+            // reset the connection, and the client could lose the close frame and see 1006 instead of the code.
+            clientLingering = true;
+            client.config().setAutoRead(true);
+            client.writeAndFlush(control(client, 0x8, code, reason)).addListener(f -> {
+                if (f.isSuccess()) {
+                    client.eventLoop().schedule(() -> client.close(), CLOSE_LINGER_MILLIS, TimeUnit.MILLISECONDS);
+                } else {
+                    client.close();
+                }
+            });
         } else {
             client.close();
         }
@@ -167,6 +182,9 @@ final class WebSocketTunnel {
                         .addListener(ChannelFutureListener.CLOSE);
                 return;
             }
+        }
+        if (other == client && clientLingering) {
+            return; // the client closes after edgespot's close frame, or the linger ends
         }
         other.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
