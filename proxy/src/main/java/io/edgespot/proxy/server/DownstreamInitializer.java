@@ -24,7 +24,6 @@ import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
-import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SniCompletionEvent;
@@ -38,13 +37,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Builds the pipeline of each accepted connection of one listener:
  * <pre>
- *   [PROXY header] → [SNI → TLS → ALPN] → HTTP/1.1: timeouts, strict codec, flow control, guard, proxy
+ *   [PROXY header] → [SNI → TLS → ALPN] → HTTP/1.1: timeouts, strict codec, guard, proxy
  *                                        HTTP/2:   closed-stream gate, frame codec (stream, reset and
  *                                                  CONTINUATION limits, request pseudo-header checks), idle
  *                                                  clock (runs while no stream is open), drain/WebSockets,
  *                                                  multiplexer → per stream: stream-error guard, extended
- *                                                  CONNECT (RFC 8441) to upgrade, object codec, flow control,
- *                                                  proxy
+ *                                                  CONNECT (RFC 8441) to upgrade, object codec, proxy
  * </pre>
  * A connection over the instance's connection bound is closed at accept, and so is one over the per-client bound,
  * once the client's address is known (after the PROXY header, when the listener takes one).
@@ -156,10 +154,12 @@ final class DownstreamInitializer extends ChannelInitializer<Channel> {
             @Override
             protected void initChannel(Http2StreamChannel stream) {
                 stream.config().setAutoRead(false).setAllocator(stream.parent().config().getAllocator());
-                stream.pipeline().addLast(Http2StreamErrorGuard.INSTANCE);
-                stream.pipeline().addLast(Http2WebSocketRequests.INSTANCE);
+                // Named: a handler added without a name costs a name search on every stream. No flow control
+                // handler: with auto-read off a stream channel hands on one frame per read, and the codec makes
+                // at most one message of a frame, so each read the proxy asks for brings at most one message.
+                stream.pipeline().addLast("stream-errors", Http2StreamErrorGuard.INSTANCE);
+                stream.pipeline().addLast("extended-connect", Http2WebSocketRequests.INSTANCE);
                 stream.pipeline().addLast("http", new Http2StreamFrameToHttpObjectCodec(true, true));
-                stream.pipeline().addLast("flow", new FlowControlHandler());
                 stream.pipeline().addLast("proxy", new ProxyHandler(px, info, true, null));
             }
         }));

@@ -21,13 +21,15 @@ import java.util.Base64;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Sits in front of the HTTP/2 to HTTP/1 conversion of a stream and looks at its first HEADERS frame only: an
+ * Sits in front of the HTTP/2 to HTTP/1 conversion of a stream and looks at the HEADERS frames that leave the
+ * stream open (only the first of a stream may; Netty resets a stream on a second one without END_STREAM): an
  * extended CONNECT for WebSockets (RFC 8441: {@code :method CONNECT}, {@code :protocol websocket}) becomes the
  * HTTP/1.1 opening handshake the proxy forwards to origins (GET with {@code Upgrade: websocket},
  * {@code Connection: Upgrade}, a fresh {@code Sec-WebSocket-Key} and version 13), so that it takes the same
- * routing, admission and forwarding path as an HTTP/1.1 upgrade. Any other first frame passes unchanged (a
- * CONNECT for another protocol, or one that ends the client's side of the stream at once, stays a CONNECT, which
- * the request guard answers 501). The handler then leaves the pipeline.
+ * routing, admission and forwarding path as an HTTP/1.1 upgrade. Any other frame passes unchanged (a CONNECT
+ * for another protocol, or one that ends the client's side of the stream at once, stays a CONNECT, which the
+ * request guard answers 501). It stays in the pipeline, at the cost of a type check per frame: taking it out
+ * would cost a pipeline change on every stream.
  *
  * <p>HTTP/2 clients cannot send {@code Connection} or {@code Upgrade} themselves (the HPACK decoder refuses
  * connection-specific fields), so an HTTP/2 request carrying them was made here.
@@ -45,7 +47,6 @@ final class Http2WebSocketRequests extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Http2Exception {
-        ctx.pipeline().remove(this);
         if (msg instanceof Http2HeadersFrame f && !f.isEndStream() && isWebSocketConnect(f.headers())) {
             ctx.fireChannelRead(upgradeRequest(f));
         } else {

@@ -30,7 +30,7 @@ import java.util.Set;
 final class Http2WebSockets extends ChannelInboundHandlerAdapter {
 
     /** The stream handlers that serve ordinary requests, removed when a stream becomes a WebSocket. */
-    static final String[] STREAM_HANDLERS = {"proxy", "flow", "http"};
+    static final String[] STREAM_HANDLERS = {"proxy", "http"};
 
     private final Set<Channel> streams = new HashSet<>();
     private ChannelHandlerContext ctx;
