@@ -62,7 +62,7 @@ public class StrictDecodeBench {
                     + "Content-Length: 1024\r\nAuthorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30.c2lnbmF0dXJl\r\n"
                     + "Accept: application/json\r\n\r\n" + "x".repeat(1024);
         }
-        bytes = Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeBytes(text.getBytes(StandardCharsets.US_ASCII)));
+        bytes = Unpooled.directBuffer().writeBytes(text.getBytes(StandardCharsets.US_ASCII));
         strict = new EmbeddedChannel(new StrictRequestDecoder(8192 + 32, 16384, () -> { }));
         lenient = new EmbeddedChannel(new HttpServerCodec(new HttpDecoderConfig()
                 .setMaxInitialLineLength(8192 + 32).setMaxHeaderSize(16384).setMaxChunkSize(16 * 1024)));
@@ -72,6 +72,7 @@ public class StrictDecodeBench {
     public void tearDown() {
         strict.finishAndReleaseAll();
         lenient.finishAndReleaseAll();
+        bytes.release();
     }
 
     @Benchmark
@@ -85,7 +86,7 @@ public class StrictDecodeBench {
     }
 
     private int exchange(EmbeddedChannel channel) {
-        channel.writeInbound(bytes.duplicate());
+        channel.writeInbound(bytes.retainedDuplicate());
         int n = Drain.inboundMessage(channel, "request");
         FullHttpResponse ok = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         ok.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);

@@ -67,8 +67,7 @@ public class ResponseDecodeBench {
             String chunk = "100\r\n" + "x".repeat(256) + "\r\n";
             text = head + "Transfer-Encoding: chunked\r\n\r\n" + chunk.repeat(4) + "0\r\n\r\n";
         }
-        bytes = Unpooled.unreleasableBuffer(Unpooled.directBuffer()
-                .writeBytes(text.getBytes(StandardCharsets.US_ASCII)));
+        bytes = Unpooled.directBuffer().writeBytes(text.getBytes(StandardCharsets.US_ASCII));
         edgespot = new EmbeddedChannel(new ResponseDecoder(64 * 1024));
         netty = new EmbeddedChannel(new HttpClientCodec(8192, 64 * 1024, 64 * 1024, true));
     }
@@ -77,6 +76,7 @@ public class ResponseDecodeBench {
     public void tearDown() {
         edgespot.finishAndReleaseAll();
         netty.finishAndReleaseAll();
+        bytes.release();
     }
 
     @Benchmark
@@ -94,7 +94,7 @@ public class ResponseDecodeBench {
         get.headers().set(HttpHeaderNames.HOST, "origin.internal");
         channel.writeOutbound(get);
         Drain.outbound(channel);
-        channel.writeInbound(bytes.duplicate());
+        channel.writeInbound(bytes.retainedDuplicate());
         return Drain.inboundMessage(channel, "response");
     }
 }
