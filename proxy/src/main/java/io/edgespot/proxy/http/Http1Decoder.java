@@ -9,11 +9,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.util.List;
 
@@ -32,12 +30,6 @@ public abstract class Http1Decoder extends ByteToMessageDecoder implements Outbo
 
     /** The longest chunk-size line, extensions included. */
     public static final int MAX_CHUNK_LINE = 4096;
-
-    /** Field maps without Netty's per-field checks: {@link FieldSection} has checked every byte. */
-    protected static final HttpHeadersFactory HEADERS =
-            DefaultHttpHeadersFactory.headersFactory().withValidation(false);
-    protected static final HttpHeadersFactory TRAILERS =
-            DefaultHttpHeadersFactory.trailersFactory().withValidation(false);
 
     /** Where the decoder is in the message stream. */
     protected enum State { HEAD, FIXED, UNTIL_CLOSE, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, UPGRADED, FAILED }
@@ -256,7 +248,7 @@ public abstract class Http1Decoder extends ByteToMessageDecoder implements Outbo
         byte[] b = new byte[n];
         in.readBytes(b);
         consumed(n);
-        HttpHeaders trailers = TRAILERS.newHeaders();
+        HttpHeaders trailers = new FieldList();
         String problem = new FieldSection().parse(b, 0, trailers, false);
         if (problem != null) {
             failBody(in, out, problem);
@@ -270,7 +262,7 @@ public abstract class Http1Decoder extends ByteToMessageDecoder implements Outbo
     /** Refuses the body under way: a failed last content, and everything after it discarded. */
     protected final void failBody(ByteBuf in, List<Object> out, String problem) {
         fail(in);
-        LastHttpContent invalid = new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER, TRAILERS);
+        LastHttpContent invalid = new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER, FieldList.FACTORY);
         invalid.setDecoderResult(DecoderResult.failure(new MalformedMessageException(problem)));
         out.add(invalid);
     }

@@ -11,6 +11,7 @@ import io.edgespot.proxy.cache.CacheBodies;
 import io.edgespot.proxy.cache.NettyFields;
 import io.edgespot.proxy.config.EdgeConfig.Limits;
 import io.edgespot.proxy.config.EdgeConfig.Route;
+import io.edgespot.proxy.http.FieldList;
 import io.edgespot.proxy.upstream.ClusterState;
 import io.edgespot.proxy.upstream.EndpointState;
 import io.edgespot.proxy.upstream.UpstreamConnection;
@@ -22,7 +23,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -60,9 +60,6 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProxyHandler.class);
     private static final AsciiString CACHE_STATUS = AsciiString.cached("cache-status");
-    /** Headers of responses served from the cache: their fields were validated before they were stored. */
-    private static final DefaultHttpHeadersFactory HIT_HEADERS =
-            DefaultHttpHeadersFactory.headersFactory().withValidation(false);
     /** The largest response body whose end waits for the event loop's batched flush: one full DATA frame. */
     private static final int BATCHED_BODY_BYTES = 16 * 1024;
     /** Tells the origin which Surrogate-Control targets this cache honours (RFC 9213 style targeting). */
@@ -545,9 +542,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             firstByteDeadline = 0;
             status = hit.status();
             // The stored fields were validated when the origin's response was decoded, and the entry is
-            // authenticated, so Netty's per-name check would only repeat that on every hit.
+            // authenticated: a field list, which checks nothing, as the decoders' are.
             HttpResponse head = new io.netty.handler.codec.http.DefaultHttpResponse(HttpVersion.HTTP_1_1,
-                    HttpResponseStatus.valueOf(status), HIT_HEADERS);
+                    HttpResponseStatus.valueOf(status), FieldList.FACTORY);
             HttpHeaders h = head.headers();
             NettyFields.copyInto(hit.headers(), h);
             h.remove(HttpHeaderNames.TRANSFER_ENCODING);

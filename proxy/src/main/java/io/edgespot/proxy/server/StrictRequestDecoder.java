@@ -5,6 +5,7 @@ import static io.edgespot.proxy.http.Http1Grammar.isDigit;
 import static io.edgespot.proxy.http.Http1Grammar.isFieldByte;
 import static io.edgespot.proxy.http.Http1Grammar.isTchar;
 
+import io.edgespot.proxy.http.FieldList;
 import io.edgespot.proxy.http.FieldSection;
 import io.edgespot.proxy.http.Http1Decoder;
 import io.edgespot.proxy.http.ResponseEncoder;
@@ -176,7 +177,7 @@ final class StrictRequestDecoder extends Http1Decoder {
             refuse(in, out, problem);
             return;
         }
-        HttpHeaders headers = HEADERS.newHeaders();
+        HttpHeaders headers = new FieldList();
         FieldSection fields = new FieldSection();
         problem = fields.parse(b, lineEnd + 1, headers, true);
         if (problem != null) {

@@ -3,6 +3,7 @@ package io.edgespot.proxy.upstream;
 import static io.edgespot.proxy.http.Http1Grammar.isDigit;
 import static io.edgespot.proxy.http.Http1Grammar.isFieldByte;
 
+import io.edgespot.proxy.http.FieldList;
 import io.edgespot.proxy.http.FieldSection;
 import io.edgespot.proxy.http.Http1Decoder;
 import io.edgespot.proxy.http.RequestEncoder;
@@ -126,7 +127,7 @@ final class ResponseDecoder extends Http1Decoder {
             return "bare CR in the status line";
         }
         HttpResponseStatus status = status(code, b, reasonStart, p - reasonStart);
-        HttpHeaders headers = HEADERS.newHeaders();
+        HttpHeaders headers = new FieldList();
         FieldSection fields = new FieldSection();
         String problem = fields.parse(b, p + 2, headers, true);
         if (problem != null) {

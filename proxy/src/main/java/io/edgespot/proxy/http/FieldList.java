@@ -1,0 +1,486 @@
+package io.edgespot.proxy.http;
+
+import io.netty.handler.codec.DateFormatter;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpHeadersFactory;
+import io.netty.util.AsciiString;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Calendar;
+import java.util.Date;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
+
+/**
+ * The fields of a message as a list in arrival order: what the HTTP/1.1 decoders build, and what the proxy edits
+ * and the encoders write out.
+ *
+ * <p>Netty's {@code DefaultHttpHeaders} is a hash table: every field added is hashed by name (case-insensitively,
+ * a loop over its bytes) and linked into a bucket and an insertion-order list. A proxied message has a dozen
+ * fields, each added once, written once, and looked up by a handful of names, so hashing costs more than it
+ * saves. Here a lookup compares lengths first and bytes only for names of the same length, and a field is one
+ * small object in an array.
+ *
+ * <p>Behaves as {@code DefaultHttpHeaders} without validation does: names match case-insensitively; {@code get}
+ * answers the first value; {@code set} removes every field of the name and appends one; iteration is in insertion
+ * order (the value iterators too, where Netty's map runs newest first), and its entries stay valid. Nothing is validated: the decoders have checked every byte, and what the
+ * proxy adds comes from checked configuration. One difference: a value that is not a number or not a date reads as
+ * absent from {@code getInt}, {@code getShort} and {@code getTimeMillis}, where Netty's map throws for a date. Not
+ * thread-safe, like the message it belongs to.
+ */
+public final class FieldList extends HttpHeaders {
+
+    /** Makes field lists, for heads and for trailers alike (neither validates). */
+    public static final HttpHeadersFactory FACTORY = new HttpHeadersFactory() {
+        @Override
+        public HttpHeaders newHeaders() {
+            return new FieldList();
+        }
+
+        @Override
+        public HttpHeaders newEmptyHeaders() {
+            return new FieldList(0);
+        }
+    };
+
+    private static final Field[] NONE = new Field[0];
+
+    private Field[] fields;
+    private int size;
+
+    /** An empty list with room for a typical message's fields. */
+    public FieldList() {
+        this(16);
+    }
+
+    private FieldList(int capacity) {
+        fields = capacity == 0 ? NONE : new Field[capacity];
+    }
+
+    /** One field line; immutable, so iteration can hand out the stored entries. */
+    private static final class Field implements Map.Entry<CharSequence, CharSequence> {
+        final CharSequence name;
+        final CharSequence value;
+
+        Field(CharSequence name, CharSequence value) {
+            this.name = name;
+            this.value = value;
+        }
+
+        @Override
+        public CharSequence getKey() {
+            return name;
+        }
+
+        @Override
+        public CharSequence getValue() {
+            return value;
+        }
+
+        @Override
+        public CharSequence setValue(CharSequence value) {
+            throw new UnsupportedOperationException("read-only entry");
+        }
+
+        @Override
+        public String toString() {
+            return name + ": " + value;
+        }
+    }
+
+    // --- lookups
+
+    private static boolean sameName(CharSequence a, CharSequence b) {
+        return a.length() == b.length() && AsciiString.contentEqualsIgnoreCase(a, b);
+    }
+
+    private int indexOf(CharSequence name, int from) {
+        for (int i = from; i < size; i++) {
+            if (sameName(fields[i].name, name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private CharSequence first(CharSequence name) {
+        int i = indexOf(name, 0);
+        return i < 0 ? null : fields[i].value;
+    }
+
+    @Override
+    public String get(String name) {
+        return get((CharSequence) name);
+    }
+
+    @Override
+    public String get(CharSequence name) {
+        CharSequence v = first(name);
+        return v == null ? null : v.toString();
+    }
+
+    @Override
+    public String get(CharSequence name, String defaultValue) {
+        CharSequence v = first(name);
+        return v == null ? defaultValue : v.toString();
+    }
+
+    @Override
+    public Integer getInt(CharSequence name) {
+        CharSequence v = first(name);
+        if (v == null) {
+            return null;
+        }
+        try {
+            return v instanceof AsciiString a ? a.parseInt() : Integer.parseInt(v.toString());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public int getInt(CharSequence name, int defaultValue) {
+        Integer v = getInt(name);
+        return v == null ? defaultValue : v;
+    }
+
+    @Override
+    public Short getShort(CharSequence name) {
+        CharSequence v = first(name);
+        if (v == null) {
+            return null;
+        }
+        try {
+            return v instanceof AsciiString a ? a.parseShort() : Short.parseShort(v.toString());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public short getShort(CharSequence name, short defaultValue) {
+        Short v = getShort(name);
+        return v == null ? defaultValue : v;
+    }
+
+    @Override
+    public Long getTimeMillis(CharSequence name) {
+        CharSequence v = first(name);
+        Date d = v == null ? null : DateFormatter.parseHttpDate(v);
+        return d == null ? null : d.getTime();
+    }
+
+    @Override
+    public long getTimeMillis(CharSequence name, long defaultValue) {
+        Long v = getTimeMillis(name);
+        return v == null ? defaultValue : v;
+    }
+
+    @Override
+    public List<String> getAll(String name) {
+        return getAll((CharSequence) name);
+    }
+
+    @Override
+    public List<String> getAll(CharSequence name) {
+        List<String> all = new ArrayList<>(2);
+        for (int i = indexOf(name, 0); i >= 0; i = indexOf(name, i + 1)) {
+            all.add(fields[i].value.toString());
+        }
+        return all;
+    }
+
+    @Override
+    public boolean contains(String name) {
+        return indexOf(name, 0) >= 0;
+    }
+
+    @Override
+    public boolean contains(CharSequence name) {
+        return indexOf(name, 0) >= 0;
+    }
+
+    @Override
+    public boolean contains(String name, String value, boolean ignoreCase) {
+        return contains((CharSequence) name, value, ignoreCase);
+    }
+
+    /** Whether a field of the name has exactly the value (not a comma-separated element of it). */
+    @Override
+    public boolean contains(CharSequence name, CharSequence value, boolean ignoreCase) {
+        for (int i = indexOf(name, 0); i >= 0; i = indexOf(name, i + 1)) {
+            CharSequence v = fields[i].value;
+            if (ignoreCase ? AsciiString.contentEqualsIgnoreCase(v, value) : AsciiString.contentEquals(v, value)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public Iterator<? extends CharSequence> valueCharSequenceIterator(CharSequence name) {
+        return new Iterator<CharSequence>() {
+            private int next = indexOf(name, 0);
+
+            @Override
+            public boolean hasNext() {
+                return next >= 0;
+            }
+
+            @Override
+            public CharSequence next() {
+                if (next < 0) {
+                    throw new NoSuchElementException();
+                }
+                CharSequence v = fields[next].value;
+                next = indexOf(name, next + 1);
+                return v;
+            }
+        };
+    }
+
+    @Override
+    public Iterator<String> valueStringIterator(CharSequence name) {
+        Iterator<? extends CharSequence> values = valueCharSequenceIterator(name);
+        return new Iterator<String>() {
+            @Override
+            public boolean hasNext() {
+                return values.hasNext();
+            }
+
+            @Override
+            public String next() {
+                return values.next().toString();
+            }
+        };
+    }
+
+    @Override
+    public boolean isEmpty() {
+        return size == 0;
+    }
+
+    @Override
+    public int size() {
+        return size;
+    }
+
+    @Override
+    public Set<String> names() {
+        Set<String> names = new LinkedHashSet<>();
+        for (int i = 0; i < size; i++) {
+            if (indexOf(fields[i].name, 0) == i) {
+                names.add(fields[i].name.toString());
+            }
+        }
+        return names;
+    }
+
+    // --- iteration
+
+    @Override
+    public Iterator<Map.Entry<CharSequence, CharSequence>> iteratorCharSequence() {
+        return new Iterator<Map.Entry<CharSequence, CharSequence>>() {
+            private int next;
+
+            @Override
+            public boolean hasNext() {
+                return next < size;
+            }
+
+            @Override
+            public Map.Entry<CharSequence, CharSequence> next() {
+                if (next >= size) {
+                    throw new NoSuchElementException();
+                }
+                return fields[next++];
+            }
+        };
+    }
+
+    @Override
+    public Iterator<Map.Entry<String, String>> iterator() {
+        Iterator<Map.Entry<CharSequence, CharSequence>> all = iteratorCharSequence();
+        return new Iterator<Map.Entry<String, String>>() {
+            @Override
+            public boolean hasNext() {
+                return all.hasNext();
+            }
+
+            @Override
+            public Map.Entry<String, String> next() {
+                Map.Entry<CharSequence, CharSequence> e = all.next();
+                return new AbstractMap.SimpleImmutableEntry<>(e.getKey().toString(), e.getValue().toString());
+            }
+        };
+    }
+
+    @Override
+    public List<Map.Entry<String, String>> entries() {
+        List<Map.Entry<String, String>> entries = new ArrayList<>(size);
+        iterator().forEachRemaining(entries::add);
+        return entries;
+    }
+
+    // --- changes
+
+    private static CharSequence text(Object value) {
+        if (value instanceof CharSequence s) {
+            return s;
+        }
+        if (value instanceof Date d) {
+            return DateFormatter.format(d);
+        }
+        if (value instanceof Calendar c) {
+            return DateFormatter.format(c.getTime());
+        }
+        return value.toString();
+    }
+
+    private void append(CharSequence name, CharSequence value) {
+        if (name == null || value == null) {
+            throw new NullPointerException(name == null ? "name" : "value");
+        }
+        if (size == fields.length) {
+            fields = Arrays.copyOf(fields, Math.max(8, size * 2));
+        }
+        fields[size++] = new Field(name, value);
+    }
+
+    @Override
+    public HttpHeaders add(String name, Object value) {
+        return add((CharSequence) name, value);
+    }
+
+    @Override
+    public HttpHeaders add(CharSequence name, Object value) {
+        append(name, text(value));
+        return this;
+    }
+
+    @Override
+    public HttpHeaders add(String name, Iterable<?> values) {
+        return add((CharSequence) name, values);
+    }
+
+    @Override
+    public HttpHeaders add(CharSequence name, Iterable<?> values) {
+        for (Object v : values) {
+            append(name, text(v));
+        }
+        return this;
+    }
+
+    @Override
+    public HttpHeaders add(HttpHeaders headers) {
+        if (headers == this) {
+            throw new IllegalArgumentException("can't add to itself.");
+        }
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence(); it.hasNext(); ) {
+            Map.Entry<CharSequence, CharSequence> e = it.next();
+            append(e.getKey(), e.getValue());
+        }
+        return this;
+    }
+
+    @Override
+    public HttpHeaders addInt(CharSequence name, int value) {
+        append(name, Integer.toString(value));
+        return this;
+    }
+
+    @Override
+    public HttpHeaders addShort(CharSequence name, short value) {
+        append(name, Short.toString(value));
+        return this;
+    }
+
+    @Override
+    public HttpHeaders set(String name, Object value) {
+        return set((CharSequence) name, value);
+    }
+
+    @Override
+    public HttpHeaders set(CharSequence name, Object value) {
+        CharSequence v = text(value); // before removing: a null value leaves the list as it was
+        removeAll(name);
+        append(name, v);
+        return this;
+    }
+
+    @Override
+    public HttpHeaders set(String name, Iterable<?> values) {
+        return set((CharSequence) name, values);
+    }
+
+    @Override
+    public HttpHeaders set(CharSequence name, Iterable<?> values) {
+        removeAll(name);
+        return add(name, values);
+    }
+
+    @Override
+    public HttpHeaders set(HttpHeaders headers) {
+        if (headers != this) {
+            clear();
+            add(headers);
+        }
+        return this;
+    }
+
+    @Override
+    public HttpHeaders setInt(CharSequence name, int value) {
+        return set(name, Integer.toString(value));
+    }
+
+    @Override
+    public HttpHeaders setShort(CharSequence name, short value) {
+        return set(name, Short.toString(value));
+    }
+
+    @Override
+    public HttpHeaders remove(String name) {
+        return remove((CharSequence) name);
+    }
+
+    @Override
+    public HttpHeaders remove(CharSequence name) {
+        removeAll(name);
+        return this;
+    }
+
+    private void removeAll(CharSequence name) {
+        int i = indexOf(name, 0);
+        if (i < 0) {
+            return;
+        }
+        int kept = i;
+        for (i++; i < size; i++) {
+            if (!sameName(fields[i].name, name)) {
+                fields[kept++] = fields[i];
+            }
+        }
+        Arrays.fill(fields, kept, size, null);
+        size = kept;
+    }
+
+    @Override
+    public HttpHeaders clear() {
+        Arrays.fill(fields, 0, size, null);
+        size = 0;
+        return this;
+    }
+
+    @Override
+    public HttpHeaders copy() {
+        FieldList copy = new FieldList(Math.max(size, 8));
+        System.arraycopy(fields, 0, copy.fields, 0, size);
+        copy.size = size;
+        return copy;
+    }
+}
