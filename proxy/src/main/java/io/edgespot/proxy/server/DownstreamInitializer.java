@@ -51,6 +51,15 @@ final class DownstreamInitializer extends ChannelInitializer<Channel> {
 
     private static final Logger LOG = LoggerFactory.getLogger(DownstreamInitializer.class);
 
+    /**
+     * HTTP/2 frames to HTTP/1 objects and back, for every stream (the codec is stateless and sharable). Without
+     * Netty's field checks, which would repeat others: the frame codec has checked request field names and
+     * pseudo-headers, the request guard checks every value, and a response's fields come from the strict
+     * response decoder, the cache (checked when stored) or edgespot itself.
+     */
+    private static final Http2StreamFrameToHttpObjectCodec STREAM_CODEC =
+            new Http2StreamFrameToHttpObjectCodec(true, false);
+
     private final ProxyContext px;
     private final Listener listener;
     private final AtomicInteger connections;
@@ -159,7 +168,7 @@ final class DownstreamInitializer extends ChannelInitializer<Channel> {
                 // at most one message of a frame, so each read the proxy asks for brings at most one message.
                 stream.pipeline().addLast("stream-errors", Http2StreamErrorGuard.INSTANCE);
                 stream.pipeline().addLast("extended-connect", Http2WebSocketRequests.INSTANCE);
-                stream.pipeline().addLast("http", new Http2StreamFrameToHttpObjectCodec(true, true));
+                stream.pipeline().addLast("http", STREAM_CODEC);
                 stream.pipeline().addLast("proxy", new ProxyHandler(px, info, true, null));
             }
         }));
