@@ -44,22 +44,17 @@ public final class FieldList extends HttpHeaders {
 
         @Override
         public HttpHeaders newEmptyHeaders() {
-            return new FieldList(0);
+            return new FieldList();
         }
     };
 
     private static final Field[] NONE = new Field[0];
 
-    private Field[] fields;
+    private Field[] fields = NONE;
     private int size;
 
-    /** An empty list with room for a typical message's fields. */
+    /** An empty list; the first field added makes room for a typical message's. */
     public FieldList() {
-        this(16);
-    }
-
-    private FieldList(int capacity) {
-        fields = capacity == 0 ? NONE : new Field[capacity];
     }
 
     /** One field line; immutable, so iteration can hand out the stored entries. */
@@ -347,7 +342,7 @@ public final class FieldList extends HttpHeaders {
             throw new NullPointerException(name == null ? "name" : "value");
         }
         if (size == fields.length) {
-            fields = Arrays.copyOf(fields, Math.max(8, size * 2));
+            fields = Arrays.copyOf(fields, Math.max(16, size * 2));
         }
         fields[size++] = new Field(name, value);
     }
@@ -478,8 +473,8 @@ public final class FieldList extends HttpHeaders {
 
     @Override
     public HttpHeaders copy() {
-        FieldList copy = new FieldList(Math.max(size, 8));
-        System.arraycopy(fields, 0, copy.fields, 0, size);
+        FieldList copy = new FieldList();
+        copy.fields = Arrays.copyOf(fields, size);
         copy.size = size;
         return copy;
     }

@@ -23,7 +23,6 @@ import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SniCompletionEvent;
@@ -50,15 +49,6 @@ import org.slf4j.LoggerFactory;
 final class DownstreamInitializer extends ChannelInitializer<Channel> {
 
     private static final Logger LOG = LoggerFactory.getLogger(DownstreamInitializer.class);
-
-    /**
-     * HTTP/2 frames to HTTP/1 objects and back, for every stream (the codec is stateless and sharable). Without
-     * Netty's field checks, which would repeat others: the frame codec has checked request field names and
-     * pseudo-headers, the request guard checks every value, and a response's fields come from the strict
-     * response decoder, the cache (checked when stored) or edgespot itself.
-     */
-    private static final Http2StreamFrameToHttpObjectCodec STREAM_CODEC =
-            new Http2StreamFrameToHttpObjectCodec(true, false);
 
     private final ProxyContext px;
     private final Listener listener;
@@ -168,7 +158,7 @@ final class DownstreamInitializer extends ChannelInitializer<Channel> {
                 // at most one message of a frame, so each read the proxy asks for brings at most one message.
                 stream.pipeline().addLast("stream-errors", Http2StreamErrorGuard.INSTANCE);
                 stream.pipeline().addLast("extended-connect", Http2WebSocketRequests.INSTANCE);
-                stream.pipeline().addLast("http", STREAM_CODEC);
+                stream.pipeline().addLast("http", Http2StreamMessages.INSTANCE);
                 stream.pipeline().addLast("proxy", new ProxyHandler(px, info, true, null));
             }
         }));
