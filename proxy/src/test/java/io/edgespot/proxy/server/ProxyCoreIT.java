@@ -2,12 +2,37 @@ package io.edgespot.proxy.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.DefaultHttp2UnknownFrame;
+import io.netty.handler.codec.http2.Http2Flags;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
+import io.netty.util.ReferenceCountUtil;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -105,6 +130,48 @@ final class ProxyCoreIT {
         assertThat(b.version()).isEqualTo(HttpClient.Version.HTTP_2);
         assertThat(b.body()).isEqualTo("origin a /hello2\n");
         assertThat(b.headers().firstValue("via")).hasValueSatisfying(v -> assertThat(v).contains("edgespot"));
+    }
+
+    @Test
+    void aFrameOfAnUnknownTypeInAnHttp2UploadDoesNotStallIt() throws Exception {
+        // RFC 9113 section 5.5: a frame of an unknown type is ignored. The proxy reads a stream one message at a
+        // time; were the frame handed on as a message, the read it answered would be spent and the upload would
+        // wait for a read nobody asks for.
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        try {
+            Channel connection = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                    .handler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline().addLast(Http2FrameCodecBuilder.forClient().build());
+                            ch.pipeline().addLast(new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
+                        }
+                    }).connect("127.0.0.1", edge.port("plain")).sync().channel();
+            CompletableFuture<String> status = new CompletableFuture<>();
+            Http2StreamChannel stream = new Http2StreamChannelBootstrap(connection)
+                    .handler(new ChannelInboundHandlerAdapter() {
+                        @Override
+                        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                            if (msg instanceof Http2HeadersFrame h && h.headers().status() != null) {
+                                status.complete(h.headers().status().toString());
+                            }
+                            ReferenceCountUtil.release(msg);
+                        }
+                    }).open().get(5, TimeUnit.SECONDS);
+            stream.write(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().method("POST").scheme("http")
+                    .path("/upload/unknown-frame").authority("localhost"), false));
+            stream.write(new DefaultHttp2UnknownFrame((byte) 0x42, new Http2Flags(),
+                    Unpooled.copiedBuffer("ignore me", StandardCharsets.US_ASCII)));
+            stream.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.copiedBuffer("body", StandardCharsets.US_ASCII),
+                    true));
+
+            assertThat(status.get(5, TimeUnit.SECONDS)).isEqualTo("200");
+            assertThat(last().uri()).isEqualTo("/upload/unknown-frame");
+            assertThat(last().bodyBytes()).isEqualTo(4);
+            connection.close().sync();
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
     }
 
     @Test
