@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The fields of a message as a list in arrival order: what the HTTP/1.1 decoders build, and what the proxy edits
@@ -125,17 +126,22 @@ public final class FieldList extends HttpHeaders {
         return v == null ? defaultValue : v.toString();
     }
 
-    @Override
-    public Integer getInt(CharSequence name) {
+    /** The first value parsed, or null when there is none or it does not parse. */
+    private <T> T parsed(CharSequence name, Function<CharSequence, T> parse) {
         CharSequence v = first(name);
         if (v == null) {
             return null;
         }
         try {
-            return v instanceof AsciiString a ? a.parseInt() : Integer.parseInt(v.toString());
+            return parse.apply(v);
         } catch (NumberFormatException e) {
             return null;
         }
+    }
+
+    @Override
+    public Integer getInt(CharSequence name) {
+        return parsed(name, v -> v instanceof AsciiString a ? a.parseInt() : Integer.parseInt(v.toString()));
     }
 
     @Override
@@ -146,15 +152,7 @@ public final class FieldList extends HttpHeaders {
 
     @Override
     public Short getShort(CharSequence name) {
-        CharSequence v = first(name);
-        if (v == null) {
-            return null;
-        }
-        try {
-            return v instanceof AsciiString a ? a.parseShort() : Short.parseShort(v.toString());
-        } catch (NumberFormatException e) {
-            return null;
-        }
+        return parsed(name, v -> v instanceof AsciiString a ? a.parseShort() : Short.parseShort(v.toString()));
     }
 
     @Override
@@ -165,8 +163,7 @@ public final class FieldList extends HttpHeaders {
 
     @Override
     public Long getTimeMillis(CharSequence name) {
-        CharSequence v = first(name);
-        Date d = v == null ? null : DateFormatter.parseHttpDate(v);
+        Date d = parsed(name, DateFormatter::parseHttpDate);
         return d == null ? null : d.getTime();
     }
 
