@@ -13,6 +13,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.haproxy.HAProxyMessage;
@@ -49,6 +50,15 @@ import org.slf4j.LoggerFactory;
 final class DownstreamInitializer extends ChannelInitializer<Channel> {
 
     private static final Logger LOG = LoggerFactory.getLogger(DownstreamInitializer.class);
+
+    /**
+     * The write marks of an HTTP/2 connection. With Netty's 32/64 KiB, the marks of an HTTP/1.1 connection, a single
+     * 64 KiB response turns the connection unwritable, and every change walks every open stream to turn it too; at
+     * 64 KiB over h2 that churn cost 7-8 % of the throughput. These marks only decide when the HTTP/2 flow controller
+     * hands queued frames to the socket. What a connection holds stays bounded per stream, by each stream channel's
+     * own marks (Netty's 64 KiB of writes not yet on the wire), which stop the stream reading from its origin.
+     */
+    private static final WriteBufferWaterMark HTTP2_WRITE_BUFFER = new WriteBufferWaterMark(256 * 1024, 512 * 1024);
 
     private final ProxyContext px;
     private final Listener listener;
@@ -128,6 +138,7 @@ final class DownstreamInitializer extends ChannelInitializer<Channel> {
 
     private void http2(ChannelPipeline p, ConnectionInfo info) {
         Limits limits = px.runtime().config().limits();
+        p.channel().config().setWriteBufferWaterMark(HTTP2_WRITE_BUFFER);
         Http2Settings settings = Http2Settings.defaultSettings()
                 .maxConcurrentStreams(limits.http2MaxConcurrentStreams())
                 .initialWindowSize(limits.http2InitialWindowBytes())

@@ -475,6 +475,48 @@ final class HostileClientIT {
         }
     }
 
+    /**
+     * The same over HTTP/2, where flow control does not stop the response: the client grants windows of 2^31-1
+     * bytes, then stops reading its socket. What holds the response back is the stream channel's write high-water
+     * mark (64 KiB of writes not yet on the wire): past it the stream stops reading from the origin. Without that
+     * mark (tried: 1 GiB) the server's direct memory grows past the bound below.
+     */
+    @Test
+    void slowHttp2ReaderWithOpenWindowsDoesNotMakeTheProxyBufferTheResponse() throws Exception {
+        long size = 64 * MIB;
+        raw.bytesSent.set(0);
+        long baseline = serverDirectBytes();
+        try (RawH2 c = RawH2.connect(edge.port("tls"), 16 * 1024)) {
+            Http2Headers get = new DefaultHttp2Headers().method("GET").scheme("https").authority("localhost")
+                    .path("/raw/bytes/" + size);
+            c.run(() -> {
+                c.writer.writeSettings(c.ctx, new Http2Settings().initialWindowSize(Integer.MAX_VALUE),
+                        c.ctx.newPromise());
+                c.writer.writeWindowUpdate(c.ctx, 0, Integer.MAX_VALUE - 65_535, c.ctx.newPromise());
+                c.writer.writeHeaders(c.ctx, 1, get, 0, true, c.ctx.newPromise());
+                c.ctx.flush();
+                c.channel.config().setAutoRead(false);
+            });
+            long sentEarly;
+            long sentLate;
+            try (MemorySampler memory = new MemorySampler()) {
+                Thread.sleep(1500);
+                sentEarly = raw.bytesSent.get();
+                assertNormalClientServed();
+                Thread.sleep(1500);
+                sentLate = raw.bytesSent.get();
+                assertThat(memory.stop() - baseline).as("server direct memory growth while the client stalls")
+                        .isLessThan(16 * MIB);
+            }
+            assertThat(sentLate).as("bytes the origin could send").isLessThan(size / 2);
+            assertThat(sentLate - sentEarly).as("origin progress while stalled").isLessThan(MIB);
+            // and nothing was lost: the client now reads all of it
+            c.run(() -> c.channel.config().setAutoRead(true));
+            assertThat(c.dataEnded.get(30, TimeUnit.SECONDS)).as("the stream the body ended").isEqualTo(1);
+            assertThat(c.dataBytes.get()).isEqualTo(size);
+        }
+    }
+
     private static String readHead(InputStream in) throws IOException {
         StringBuilder sb = new StringBuilder(256);
         int n;
@@ -707,10 +749,18 @@ final class HostileClientIT {
         /** The server's SETTINGS were read and acknowledged: no frame of ours can interleave with an attack. */
         final CompletableFuture<Void> settingsAcked = new CompletableFuture<>();
         final AtomicInteger responses = new AtomicInteger();
+        /** Bytes of DATA received, on any stream, and the first stream a DATA frame ended. */
+        final AtomicLong dataBytes = new AtomicLong();
+        final CompletableFuture<Integer> dataEnded = new CompletableFuture<>();
         Channel channel;
         ChannelHandlerContext ctx;
 
         static RawH2 connect(int port) throws Exception {
+            return connect(port, 0);
+        }
+
+        /** @param receiveBuffer the socket's receive buffer in bytes, or 0 for the system's */
+        static RawH2 connect(int port, int receiveBuffer) throws Exception {
             RawH2 c = new RawH2();
             Bootstrap b = new Bootstrap().group(clientGroup).channel(NioSocketChannel.class)
                     // not the pooled allocators: the memory gauges must show the server alone
@@ -727,6 +777,9 @@ final class HostileClientIT {
                             ch.pipeline().addLast("frames", c.new Inbound());
                         }
                     });
+            if (receiveBuffer > 0) {
+                b.option(ChannelOption.SO_RCVBUF, receiveBuffer);
+            }
             c.channel = b.connect("127.0.0.1", port).sync().channel();
             SslHandler ssl = c.channel.pipeline().get(SslHandler.class);
             ssl.handshakeFuture().sync();
@@ -800,6 +853,16 @@ final class HostileClientIT {
                 public void onHeadersRead(ChannelHandlerContext c, int streamId, Http2Headers headers, int padding,
                                           boolean endOfStream) {
                     responses.incrementAndGet();
+                }
+
+                @Override
+                public int onDataRead(ChannelHandlerContext c, int streamId, ByteBuf data, int padding,
+                                      boolean endOfStream) {
+                    dataBytes.addAndGet(data.readableBytes());
+                    if (endOfStream) {
+                        dataEnded.complete(streamId);
+                    }
+                    return data.readableBytes() + padding;
                 }
 
                 @Override
