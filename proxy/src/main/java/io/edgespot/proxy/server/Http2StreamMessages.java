@@ -140,18 +140,14 @@ final class Http2StreamMessages extends ChannelDuplexHandler {
         writeLast(ctx, full, promise);
     }
 
-    /** The end of a body: DATA ending the stream unless trailers follow, then the trailers. */
+    /**
+     * The end of a body: DATA ending the stream (empty when the end carries nothing: a full response without body
+     * or trailers ended with its HEADERS already), or DATA and then the trailers ending it.
+     */
     private static void writeLast(ChannelHandlerContext ctx, LastHttpContent last, ChannelPromise promise) {
-        boolean trailers = !last.trailingHeaders().isEmpty();
         ByteBuf content = last.content();
-        boolean filler = !(last instanceof FullHttpMessage) && !trailers;
-        if (!trailers) {
-            if (content.isReadable() || filler) {
-                ctx.write(new DefaultHttp2DataFrame(content, true), promise);
-            } else {
-                content.release(); // a full message's empty body, after HEADERS that did not end the stream
-                promise.setSuccess();
-            }
+        if (last.trailingHeaders().isEmpty()) {
+            ctx.write(new DefaultHttp2DataFrame(content, true), promise);
             return;
         }
         Http2Headers fields = HttpConversionUtil.toHttp2Headers(last.trailingHeaders(), false);

@@ -310,7 +310,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         }
         ErrorResponses.send(ctx.channel(), status, reason, ex.requestId, close);
         if (!http2 && !close) {
-            awaitNext(); // a request that is not unread is complete: one without a body is a single message
+            awaitNext(); // the request was read whole: an unread body closes above
         }
     }
 

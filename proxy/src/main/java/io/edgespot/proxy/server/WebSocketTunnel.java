@@ -35,12 +35,10 @@ final class WebSocketTunnel {
     static final int NORMAL = 1000;
     static final int GOING_AWAY = 1001;
     static final int TOO_BIG = 1009;
-    /** How long the client has to close after edgespot's close frame before its connection is closed anyway. */
-    private static final long CLOSE_LINGER_MILLIS = 2000;
-    /** edgespot sent the client its close frame and waits for the client to close. */
-    private boolean clientLingering;
     static final int INTERNAL_ERROR = 1011;
     static final int BAD_GATEWAY = 1014;
+    /** How long the client has to close after edgespot's close frame before its connection is closed anyway. */
+    private static final long CLOSE_LINGER_MILLIS = 2000;
 
     private final Channel client;
     private final Channel upstream;
@@ -56,6 +54,8 @@ final class WebSocketTunnel {
     private boolean closing;
     /** Why the proxy closes, when it decided to; counted when the first socket has closed. */
     private String closeReason;
+    /** edgespot sent the client its close frame and waits for the client to close. */
+    private boolean clientLingering;
     private boolean counted;
 
     private WebSocketTunnel(Channel client, Channel upstream, String tenant, EdgeMetrics metrics,
