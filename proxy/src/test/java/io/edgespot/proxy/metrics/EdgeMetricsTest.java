@@ -7,12 +7,18 @@ import io.edgespot.cache.CacheListener;
 import io.edgespot.cache.TenantStats;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.management.NotificationEmitter;
+import javax.management.NotificationListener;
 import org.junit.jupiter.api.Test;
 
 final class EdgeMetricsTest {
@@ -156,8 +162,30 @@ final class EdgeMetricsTest {
 
     @Test
     void jvmAndNettyMetricsAreExported() {
-        assertThat(text()).contains("jvm_memory_used_bytes", "edgespot_netty_pooled_direct_bytes ",
+        assertThat(text()).contains("jvm_memory_used_bytes", "jvm_gc_collection_seconds_count", "jvm_threads_current",
+                "process_cpu_seconds_total", "edgespot_netty_pooled_direct_bytes ",
                 "edgespot_netty_pooled_heap_bytes ", "edgespot_netty_pooled_arenas{memory=\"direct\"}");
+    }
+
+    @Test
+    void noJvmMetricListensForGarbageCollections() throws Exception {
+        // The JVM family fed by GC notifications appears once a notification reached its listener. Listeners are
+        // called one after another on the JVM's notification thread, in the order they were added: once this one,
+        // added after EdgeMetrics's, has seen a collection, any listener of EdgeMetrics has too.
+        CountDownLatch collected = new CountDownLatch(1);
+        NotificationListener listener = (n, handback) -> collected.countDown();
+        List<NotificationEmitter> emitters = ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .map(NotificationEmitter.class::cast).toList();
+        emitters.forEach(e -> e.addNotificationListener(listener, null, null));
+        try {
+            System.gc();
+            assertThat(collected.await(10, TimeUnit.SECONDS)).as("a GC notification").isTrue();
+        } finally {
+            for (NotificationEmitter e : emitters) {
+                e.removeNotificationListener(listener);
+            }
+        }
+        assertThat(text()).contains("jvm_gc_collection_seconds_count").doesNotContain("jvm_memory_pool_allocated");
     }
 
     @Test
