@@ -58,24 +58,86 @@ public final class FieldList extends HttpHeaders {
     public FieldList() {
     }
 
-    /** One field line; immutable, so iteration can hand out the stored entries. */
+    /**
+     * One field line; immutable to its users, so iteration can hand out the stored entries. A field read from a
+     * decoded section is kept as its place in that section's bytes, and its name and value become strings only when
+     * asked for: a proxied field is mostly compared by name and written out, neither of which needs one.
+     */
     private static final class Field implements Map.Entry<CharSequence, CharSequence> {
-        final CharSequence name;
-        final CharSequence value;
+        /** The decoded section the field was read from, or null for a field added as text. */
+        final byte[] section;
+        final int nameStart;
+        final int nameLength;
+        final int valueStart;
+        final int valueLength;
+        /**
+         * Whether the field's line in {@code section} is exactly what {@link #writeLines} writes for it: name, colon,
+         * one space, value, CRLF. Such lines, one after another in a section, are copied out as one run.
+         */
+        final boolean asWritten;
+        // views of the section, made on first use; a benign race where copies of a list share a field across
+        // threads: each view is immutable, and any thread makes an equal one
+        private CharSequence name;
+        private CharSequence value;
 
         Field(CharSequence name, CharSequence value) {
+            this.section = null;
+            this.nameStart = 0;
+            this.nameLength = name.length();
+            this.valueStart = 0;
+            this.valueLength = value.length();
+            this.asWritten = false;
             this.name = name;
             this.value = value;
         }
 
+        Field(byte[] section, int nameStart, int nameEnd, int valueStart, int valueEnd) {
+            this.section = section;
+            this.nameStart = nameStart;
+            this.nameLength = nameEnd - nameStart;
+            this.valueStart = valueStart;
+            this.valueLength = valueEnd - valueStart;
+            this.asWritten = valueStart == nameEnd + 2 && section[nameEnd + 1] == ' ' && section[valueEnd] == '\r';
+        }
+
+        boolean hasName(CharSequence other) {
+            if (other.length() != nameLength) {
+                return false;
+            }
+            return section == null
+                    ? AsciiString.contentEqualsIgnoreCase(name, other)
+                    : Http1Grammar.equalsIgnoreCase(section, nameStart, other);
+        }
+
+        CharSequence name() {
+            CharSequence n = name;
+            if (n == null) {
+                name = n = new AsciiString(section, nameStart, nameLength, false);
+            }
+            return n;
+        }
+
+        CharSequence value() {
+            CharSequence v = value;
+            if (v == null) {
+                value = v = new AsciiString(section, valueStart, valueLength, false);
+            }
+            return v;
+        }
+
+        /** The bytes of the field's line as written: name, colon, space, value, CRLF. */
+        int lineLength() {
+            return nameLength + valueLength + 4;
+        }
+
         @Override
         public CharSequence getKey() {
-            return name;
+            return name();
         }
 
         @Override
         public CharSequence getValue() {
-            return value;
+            return value();
         }
 
         @Override
@@ -85,19 +147,15 @@ public final class FieldList extends HttpHeaders {
 
         @Override
         public String toString() {
-            return name + ": " + value;
+            return name() + ": " + value();
         }
     }
 
     // --- lookups
 
-    private static boolean sameName(CharSequence a, CharSequence b) {
-        return a.length() == b.length() && AsciiString.contentEqualsIgnoreCase(a, b);
-    }
-
     private int indexOf(CharSequence name, int from) {
         for (int i = from; i < size; i++) {
-            if (sameName(fields[i].name, name)) {
+            if (fields[i].hasName(name)) {
                 return i;
             }
         }
@@ -106,7 +164,7 @@ public final class FieldList extends HttpHeaders {
 
     private CharSequence first(CharSequence name) {
         int i = indexOf(name, 0);
-        return i < 0 ? null : fields[i].value;
+        return i < 0 ? null : fields[i].value();
     }
 
     @Override
@@ -182,7 +240,7 @@ public final class FieldList extends HttpHeaders {
     public List<String> getAll(CharSequence name) {
         List<String> all = new ArrayList<>(2);
         for (int i = indexOf(name, 0); i >= 0; i = indexOf(name, i + 1)) {
-            all.add(fields[i].value.toString());
+            all.add(fields[i].value().toString());
         }
         return all;
     }
@@ -206,7 +264,7 @@ public final class FieldList extends HttpHeaders {
     @Override
     public boolean contains(CharSequence name, CharSequence value, boolean ignoreCase) {
         for (int i = indexOf(name, 0); i >= 0; i = indexOf(name, i + 1)) {
-            CharSequence v = fields[i].value;
+            CharSequence v = fields[i].value();
             if (ignoreCase ? AsciiString.contentEqualsIgnoreCase(v, value) : AsciiString.contentEquals(v, value)) {
                 return true;
             }
@@ -229,7 +287,7 @@ public final class FieldList extends HttpHeaders {
                 if (next < 0) {
                     throw new NoSuchElementException();
                 }
-                CharSequence v = fields[next].value;
+                CharSequence v = fields[next].value();
                 next = indexOf(name, next + 1);
                 return v;
             }
@@ -266,8 +324,8 @@ public final class FieldList extends HttpHeaders {
     public Set<String> names() {
         Set<String> names = new LinkedHashSet<>();
         for (int i = 0; i < size; i++) {
-            if (indexOf(fields[i].name, 0) == i) {
-                names.add(fields[i].name.toString());
+            if (indexOf(fields[i].name(), 0) == i) {
+                names.add(fields[i].name().toString());
             }
         }
         return names;
@@ -338,10 +396,23 @@ public final class FieldList extends HttpHeaders {
         if (name == null || value == null) {
             throw new NullPointerException(name == null ? "name" : "value");
         }
+        append(new Field(name, value));
+    }
+
+    private void append(Field f) {
         if (size == fields.length) {
             fields = Arrays.copyOf(fields, Math.max(16, size * 2));
         }
-        fields[size++] = new Field(name, value);
+        fields[size++] = f;
+    }
+
+    /**
+     * Appends the field whose name is {@code section[nameStart, nameEnd)} and whose value is
+     * {@code section[valueStart, valueEnd)}: a field line a decoder has checked. The section must not change
+     * afterwards.
+     */
+    void addLine(byte[] section, int nameStart, int nameEnd, int valueStart, int valueEnd) {
+        append(new Field(section, nameStart, nameEnd, valueStart, valueEnd));
     }
 
     @Override
@@ -372,6 +443,12 @@ public final class FieldList extends HttpHeaders {
     public HttpHeaders add(HttpHeaders headers) {
         if (headers == this) {
             throw new IllegalArgumentException("can't add to itself.");
+        }
+        if (headers instanceof FieldList list) {
+            for (int i = 0; i < list.size; i++) {
+                append(list.fields[i]); // immutable: shared
+            }
+            return this;
         }
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence(); it.hasNext(); ) {
             Map.Entry<CharSequence, CharSequence> e = it.next();
@@ -453,7 +530,7 @@ public final class FieldList extends HttpHeaders {
         }
         int kept = i;
         for (i++; i < size; i++) {
-            if (!sameName(fields[i].name, name)) {
+            if (!fields[i].hasName(name)) {
                 fields[kept++] = fields[i];
             }
         }
@@ -474,5 +551,46 @@ public final class FieldList extends HttpHeaders {
         copy.fields = Arrays.copyOf(fields, size);
         copy.size = size;
         return copy;
+    }
+
+    // --- writing out
+
+    /** The bytes of the field lines as {@link #writeLines} writes them. */
+    int linesLength() {
+        int n = 0;
+        for (int i = 0; i < size; i++) {
+            n += fields[i].lineLength();
+        }
+        return n;
+    }
+
+    /**
+     * Writes the field lines at {@code a[p]}, each as name, colon, space, value, CRLF (a character above 0xFF as
+     * {@code ?}); returns the index after them. Lines that follow one another in a decoded section, each already in
+     * that form, go over as one copy.
+     */
+    int writeLines(byte[] a, int p) {
+        int i = 0;
+        while (i < size) {
+            Field f = fields[i++];
+            if (f.asWritten) {
+                byte[] section = f.section;
+                int start = f.nameStart;
+                int end = start + f.lineLength();
+                while (i < size && fields[i].asWritten && fields[i].section == section && fields[i].nameStart == end) {
+                    end += fields[i++].lineLength();
+                }
+                System.arraycopy(section, start, a, p, end - start);
+                p += end - start;
+            } else {
+                p = Http1Encoder.writeAscii(f.name(), a, p);
+                a[p++] = ':';
+                a[p++] = ' ';
+                p = Http1Encoder.writeAscii(f.value(), a, p);
+                a[p++] = '\r';
+                a[p++] = '\n';
+            }
+        }
+        return p;
     }
 }

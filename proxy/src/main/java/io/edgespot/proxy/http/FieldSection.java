@@ -1,12 +1,11 @@
 package io.edgespot.proxy.http;
 
+import static io.edgespot.proxy.http.Http1Grammar.equalsIgnoreCase;
 import static io.edgespot.proxy.http.Http1Grammar.skipFieldBytes;
 import static io.edgespot.proxy.http.Http1Grammar.isTchar;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.util.AsciiString;
 
 /**
  * The field lines of an HTTP/1.1 head or trailer section, checked against the RFC 9112 grammar in one pass, and
@@ -32,12 +31,12 @@ public final class FieldSection {
 
     /**
      * Parses field lines from {@code p} up to and including the empty line that ends {@code b}, into
-     * {@code into}; names and values are views of {@code b}, which must not change afterwards. In a trailer
+     * {@code into}; each field is kept as its place in {@code b}, which must not change afterwards. In a trailer
      * section ({@code head} false) the framing fields are dropped, as RFC 9110 section 6.5.1 allows.
      *
      * @return what is wrong with the section, or null
      */
-    public String parse(byte[] b, int p, HttpHeaders into, boolean head) {
+    public String parse(byte[] b, int p, FieldList into, boolean head) {
         while (true) {
             int c = b[p] & 0xff;
             if (c == '\r') {
@@ -76,37 +75,45 @@ public final class FieldSection {
                 valueEnd--;
             }
             p += 2;
-            AsciiString name = new AsciiString(b, nameStart, nameEnd - nameStart, false);
-            AsciiString value = new AsciiString(b, valueStart, valueEnd - valueStart, false);
-            if (isFraming(name)) {
+            int framing = framingField(b, nameStart, nameEnd - nameStart);
+            if (framing != NOT_FRAMING) {
                 if (!head) {
                     continue;
                 }
-                String problem = framing(name, value);
+                String problem = framing(framing, b, valueStart, valueEnd);
                 if (problem != null) {
                     return problem;
                 }
             }
-            into.add(name, value);
+            into.addLine(b, nameStart, nameEnd, valueStart, valueEnd);
         }
     }
 
-    private static boolean isFraming(AsciiString name) {
-        int n = name.length();
-        return n == 14 && name.contentEqualsIgnoreCase(HttpHeaderNames.CONTENT_LENGTH)
-                || n == 17 && name.contentEqualsIgnoreCase(HttpHeaderNames.TRANSFER_ENCODING)
-                || n == 7 && name.contentEqualsIgnoreCase(HttpHeaderNames.TRAILER);
+    private static final int NOT_FRAMING = 0;
+    private static final int CONTENT_LENGTH = 1;
+    private static final int TRANSFER_ENCODING = 2;
+    private static final int TRAILER = 3;
+
+    /** Which framing field the name at {@code b[start]} is, or {@link #NOT_FRAMING}. */
+    private static int framingField(byte[] b, int start, int length) {
+        return switch (length) {
+            case 14 -> equalsIgnoreCase(b, start, HttpHeaderNames.CONTENT_LENGTH) ? CONTENT_LENGTH : NOT_FRAMING;
+            case 17 -> equalsIgnoreCase(b, start, HttpHeaderNames.TRANSFER_ENCODING) ? TRANSFER_ENCODING : NOT_FRAMING;
+            case 7 -> equalsIgnoreCase(b, start, HttpHeaderNames.TRAILER) ? TRAILER : NOT_FRAMING;
+            default -> NOT_FRAMING;
+        };
     }
 
-    private String framing(AsciiString name, AsciiString value) {
-        if (name.length() == 7) {
-            return null; // Trailer: kept in a head
+    private String framing(int field, byte[] b, int valueStart, int valueEnd) {
+        if (field == TRAILER) {
+            return null; // kept in a head
         }
-        if (name.length() == 17) {
+        int len = valueEnd - valueStart;
+        if (field == TRANSFER_ENCODING) {
             if (chunked) {
                 return "more than one Transfer-Encoding field";
             }
-            if (!value.contentEqualsIgnoreCase(HttpHeaderValues.CHUNKED)) {
+            if (len != 7 || !equalsIgnoreCase(b, valueStart, HttpHeaderValues.CHUNKED)) {
                 return "Transfer-Encoding other than chunked";
             }
             chunked = true;
@@ -115,13 +122,12 @@ public final class FieldSection {
         if (contentLength >= 0) {
             return "more than one Content-Length field";
         }
-        int len = value.length();
         if (len == 0 || len > 18) {
             return "invalid Content-Length";
         }
         long v = 0;
-        for (int i = 0; i < len; i++) {
-            char c = value.charAt(i);
+        for (int i = valueStart; i < valueEnd; i++) {
+            int c = b[i];
             if (c < '0' || c > '9') {
                 return "invalid Content-Length";
             }

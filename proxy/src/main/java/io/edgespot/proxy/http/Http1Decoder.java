@@ -11,7 +11,6 @@ import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.util.List;
 
@@ -248,7 +247,7 @@ public abstract class Http1Decoder extends ByteToMessageDecoder implements Outbo
         byte[] b = new byte[n];
         in.readBytes(b);
         consumed(n);
-        HttpHeaders trailers = new FieldList();
+        FieldList trailers = new FieldList();
         String problem = new FieldSection().parse(b, 0, trailers, false);
         if (problem != null) {
             failBody(in, out, problem);

@@ -232,6 +232,9 @@ public abstract class Http1Encoder<M extends HttpMessage> {
 
     /** The bytes of the field lines of {@code headers}: {@code name: value CRLF} each. */
     private static int fieldsLength(HttpHeaders headers) {
+        if (headers instanceof FieldList list) {
+            return list.linesLength();
+        }
         int n = 0;
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence(); it.hasNext(); ) {
             Map.Entry<CharSequence, CharSequence> e = it.next();
@@ -241,6 +244,9 @@ public abstract class Http1Encoder<M extends HttpMessage> {
     }
 
     private static int writeFields(HttpHeaders headers, byte[] a, int p) {
+        if (headers instanceof FieldList list) {
+            return list.writeLines(a, p);
+        }
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence(); it.hasNext(); ) {
             Map.Entry<CharSequence, CharSequence> e = it.next();
             p = writeAscii(e.getKey(), a, p);

@@ -90,4 +90,22 @@ public final class Http1Grammar {
         }
         return -1;
     }
+
+    /** {@code c} with an ASCII capital letter made small; any other character as it is. */
+    public static int toLowerAscii(int c) {
+        return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+    }
+
+    /**
+     * Whether the {@code s.length()} bytes at {@code b[start]} spell {@code s}, ASCII letters in either case; the
+     * caller has checked that there are that many.
+     */
+    public static boolean equalsIgnoreCase(byte[] b, int start, CharSequence s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            if (toLowerAscii(b[start + i] & 0xff) != toLowerAscii(s.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
 }

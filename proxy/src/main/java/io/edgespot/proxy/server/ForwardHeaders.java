@@ -13,7 +13,6 @@ import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.netty.util.AsciiString;
 import java.util.Iterator;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -38,9 +37,6 @@ final class ForwardHeaders {
             HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE, HttpHeaderNames.TE, HttpHeaderNames.TRAILER,
             HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.UPGRADE, PROXY_CONNECTION,
             HttpHeaderNames.PROXY_AUTHORIZATION, HttpHeaderNames.PROXY_AUTHENTICATE};
-
-    /** {@link #HOP_BY_HOP} by name length, so a field is compared with the one or two names of its length. */
-    private static final AsciiString[][] HOP_BY_HOP_BY_LENGTH = byLength(HOP_BY_HOP);
 
     /** Kept once: {@code values()} copies its array on every call. */
     private static final HttpConversionUtil.ExtensionHeaderNames[] HTTP2_EXTENSION_HEADERS =
@@ -140,55 +136,28 @@ final class ForwardHeaders {
     }
 
     /**
-     * Removes hop-by-hop fields in one pass: the fixed set and whatever {@code Connection} names. For a WebSocket
+     * Removes hop-by-hop fields: the fixed set and whatever {@code Connection} names. For a WebSocket
      * handshake, {@code Connection} and {@code Upgrade} stay.
      */
     private static void removeHopByHop(HttpHeaders h, boolean webSocket) {
+        // by name, not by a walk over the fields: a field list compares names without making strings of them
         Set<String> named = connectionTokens(h);
-        java.util.List<CharSequence> doomed = null;
-        Iterator<Map.Entry<CharSequence, CharSequence>> it = h.iteratorCharSequence();
-        while (it.hasNext()) {
-            CharSequence name = it.next().getKey();
-            if (isHopByHop(name, named)) {
-                if (webSocket && (AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.CONNECTION)
-                        || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.UPGRADE))) {
-                    continue;
-                }
-                if (doomed == null) {
-                    doomed = new java.util.ArrayList<>(4);
-                }
-                doomed.add(name);
+        for (AsciiString name : HOP_BY_HOP) {
+            if (!(webSocket && isUpgradeField(name))) {
+                h.remove(name);
             }
         }
-        if (doomed != null) {
-            for (CharSequence name : doomed) {
+        for (String name : named) {
+            if (!(webSocket && isUpgradeField(name))) {
                 h.remove(name);
             }
         }
     }
 
-    private static boolean isHopByHop(CharSequence name, Set<String> named) {
-        if (name.length() < HOP_BY_HOP_BY_LENGTH.length) {
-            for (AsciiString h : HOP_BY_HOP_BY_LENGTH[name.length()]) {
-                if (h.contentEqualsIgnoreCase(name)) {
-                    return true;
-                }
-            }
-        }
-        return !named.isEmpty() && named.contains(name.toString().toLowerCase(Locale.ROOT));
-    }
-
-    private static AsciiString[][] byLength(AsciiString[] names) {
-        int longest = 0;
-        for (AsciiString n : names) {
-            longest = Math.max(longest, n.length());
-        }
-        AsciiString[][] out = new AsciiString[longest + 1][];
-        for (int length = 0; length <= longest; length++) {
-            int len = length;
-            out[length] = java.util.Arrays.stream(names).filter(n -> n.length() == len).toArray(AsciiString[]::new);
-        }
-        return out;
+    /** Connection or Upgrade, the fields a WebSocket handshake keeps. */
+    private static boolean isUpgradeField(CharSequence name) {
+        return AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.CONNECTION)
+                || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.UPGRADE);
     }
 
     /**

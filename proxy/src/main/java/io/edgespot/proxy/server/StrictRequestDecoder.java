@@ -177,7 +177,7 @@ final class StrictRequestDecoder extends Http1Decoder {
             refuse(in, out, problem);
             return;
         }
-        HttpHeaders headers = new FieldList();
+        FieldList headers = new FieldList();
         FieldSection fields = new FieldSection();
         problem = fields.parse(b, lineEnd + 1, headers, true);
         if (problem != null) {

@@ -127,7 +127,7 @@ final class ResponseDecoder extends Http1Decoder {
             return "bare CR in the status line";
         }
         HttpResponseStatus status = status(code, b, reasonStart, p - reasonStart);
-        HttpHeaders headers = new FieldList();
+        FieldList headers = new FieldList();
         FieldSection fields = new FieldSection();
         String problem = fields.parse(b, p + 2, headers, true);
         if (problem != null) {

@@ -3,11 +3,13 @@ package io.edgespot.proxy.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.Iterator;
@@ -48,7 +50,7 @@ class FieldListTest {
             for (int step = 0; step < steps; step++) {
                 CharSequence name = NAMES[random.nextInt(NAMES.length)];
                 Object value = VALUES[random.nextInt(VALUES.length)];
-                switch (random.nextInt(9)) {
+                switch (random.nextInt(10)) {
                     case 0, 1, 2 -> {
                         ours.add(name, value);
                         theirs.add(name, value);
@@ -73,6 +75,7 @@ class FieldListTest {
                         ours.setInt(name, -step);
                         theirs.setInt(name, -step);
                     }
+                    case 8 -> addLines((FieldList) ours, theirs, random);
                     default -> {
                         ours.add(name.toString(), value);
                         theirs.add(name.toString(), value);
@@ -83,8 +86,39 @@ class FieldListTest {
         }
     }
 
+    /**
+     * Adds one to three fields as a decoder does, from one section: the lines one after another, each with a colon
+     * followed by no space, one or two, and now and then a space before its CRLF (none of which is the value's).
+     */
+    private static void addLines(FieldList ours, HttpHeaders theirs, SplittableRandom random) {
+        int n = random.nextInt(1, 4);
+        String[] names = new String[n];
+        String[] values = new String[n];
+        StringBuilder section = new StringBuilder("GET / HTTP/1.1\r\n");
+        int[] places = new int[4 * n];
+        for (int i = 0; i < n; i++) {
+            names[i] = NAMES[random.nextInt(NAMES.length)].toString();
+            Object v = VALUES[random.nextInt(VALUES.length)];
+            values[i] = (v instanceof Date d ? DateFormatter.format(d) : v.toString()).strip();
+            places[4 * i] = section.length();
+            section.append(names[i]);
+            places[4 * i + 1] = section.length();
+            section.append(':').append(" ".repeat(random.nextInt(3)));
+            places[4 * i + 2] = section.length();
+            section.append(values[i]);
+            places[4 * i + 3] = section.length();
+            section.append(random.nextInt(4) == 0 ? " \r\n" : "\r\n");
+        }
+        byte[] b = section.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
+        for (int i = 0; i < n; i++) {
+            ours.addLine(b, places[4 * i], places[4 * i + 1], places[4 * i + 2], places[4 * i + 3]);
+            theirs.add(names[i], values[i]);
+        }
+    }
+
     private static void assertSame(HttpHeaders ours, HttpHeaders theirs) {
         assertThat(lines(ours)).isEqualTo(lines(theirs));
+        assertThat(written((FieldList) ours)).isEqualTo(String.join("", lines(theirs).stream().map(l -> l + "\r\n").toList()));
         assertThat(ours.entries()).isEqualTo(theirs.entries());
         assertThat(ours.size()).isEqualTo(theirs.size());
         assertThat(ours.isEmpty()).isEqualTo(theirs.isEmpty());
@@ -115,6 +149,13 @@ class FieldListTest {
             }
         }
         assertThat(lines(ours.copy())).isEqualTo(lines(theirs));
+    }
+
+    /** What the encoders write for the fields of {@code h}. */
+    private static String written(FieldList h) {
+        byte[] a = new byte[h.linesLength()];
+        assertThat(h.writeLines(a, 0)).isEqualTo(a.length);
+        return new String(a, StandardCharsets.ISO_8859_1);
     }
 
     /** Netty's answer, or null where Netty throws on a value that is not a date (the field list answers null). */
