@@ -66,6 +66,7 @@ public final class FieldList extends HttpHeaders {
     private static final class Field implements Map.Entry<CharSequence, CharSequence> {
         /** The decoded section the field was read from, or null for a field added as text. */
         final byte[] section;
+        // the field's place in its section; 0 for a field added as text, whose lengths are its strings'
         final int nameStart;
         final int nameLength;
         final int valueStart;
@@ -83,9 +84,9 @@ public final class FieldList extends HttpHeaders {
         Field(CharSequence name, CharSequence value) {
             this.section = null;
             this.nameStart = 0;
-            this.nameLength = name.length();
+            this.nameLength = 0;
             this.valueStart = 0;
-            this.valueLength = value.length();
+            this.valueLength = 0;
             this.asWritten = false;
             this.name = name;
             this.value = value;
@@ -101,12 +102,10 @@ public final class FieldList extends HttpHeaders {
         }
 
         boolean hasName(CharSequence other) {
-            if (other.length() != nameLength) {
-                return false;
+            if (section == null) {
+                return other.length() == name.length() && AsciiString.contentEqualsIgnoreCase(name, other);
             }
-            return section == null
-                    ? AsciiString.contentEqualsIgnoreCase(name, other)
-                    : Http1Grammar.equalsIgnoreCase(section, nameStart, other);
+            return other.length() == nameLength && Http1Grammar.equalsIgnoreCase(section, nameStart, other);
         }
 
         CharSequence name() {
@@ -127,7 +126,7 @@ public final class FieldList extends HttpHeaders {
 
         /** The bytes of the field's line as written: name, colon, space, value, CRLF. */
         int lineLength() {
-            return nameLength + valueLength + 4;
+            return section == null ? name.length() + value.length() + 4 : nameLength + valueLength + 4;
         }
 
         @Override
