@@ -17,9 +17,10 @@ import java.util.Map;
  * Encodes the HTTP/1.1 messages of one connection, one direction; the byte-for-byte output of Netty's
  * {@code HttpObjectEncoder} for the same messages, with fewer buffers and fewer passes over each head.
  *
- * <p>A head is measured first and then written once, into one buffer of exactly its size: names and values that are
- * {@link AsciiString} views of a decoded head go over with one array copy each, others one byte per character (a
- * character above 0xFF becomes {@code ?}, as Netty's encoder writes it). A body of at most {@link #COPY_BODY_BYTES}
+ * <p>A head is measured first and then written once, into one buffer of exactly its size: the field lines of a
+ * {@link FieldList} that a decoder filled go over as runs of its bytes ({@code FieldList.writeLines}), names and
+ * values that are {@link AsciiString}s with one array copy each, others one byte per character (a character above
+ * 0xFF becomes {@code ?}, as Netty's encoder writes it). A body of at most {@link #COPY_BODY_BYTES}
  * that comes with its head (a whole message), or a chunk that small, is copied into the same buffer with its framing,
  * so a small response is one buffer and one write: a second buffer would cost an outbound entry, an I/O vector and a
  * release, more than copying a few KiB. A larger body is passed on as it is, in the same write.
