@@ -9,6 +9,8 @@ import io.edgespot.proxy.metrics.EdgeMetrics;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerAdapter;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -23,7 +25,6 @@ import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
-import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SniCompletionEvent;
@@ -160,19 +161,7 @@ final class DownstreamInitializer extends ChannelInitializer<Channel> {
         p.addLast("h2", codec);
         p.addLast("idle", new Http2IdleTimeout(limits.idleTimeout(), codec.connection()));
         p.addLast("h2-ws", new Http2WebSockets());
-        p.addLast("mux", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
-            @Override
-            protected void initChannel(Http2StreamChannel stream) {
-                stream.config().setAutoRead(false).setAllocator(stream.parent().config().getAllocator());
-                // Named: a handler added without a name costs a name search on every stream. No flow control
-                // handler: with auto-read off a stream channel hands on one frame per read, and the codec makes
-                // at most one message of a frame, so each read the proxy asks for brings at most one message.
-                stream.pipeline().addLast("stream-errors", Http2StreamErrorGuard.INSTANCE);
-                stream.pipeline().addLast("extended-connect", Http2WebSocketRequests.INSTANCE);
-                stream.pipeline().addLast("http", Http2StreamMessages.INSTANCE);
-                stream.pipeline().addLast("proxy", new ProxyHandler(px, info, true, null));
-            }
-        }));
+        p.addLast("mux", new Http2MultiplexHandler(new StreamPipeline(px, info)));
         p.addLast("h2-errors", new ChannelInboundHandlerAdapter() {
             @Override
             public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
@@ -185,6 +174,37 @@ final class DownstreamInitializer extends ChannelInitializer<Channel> {
                 }
             }
         });
+    }
+
+    /**
+     * Builds the pipeline of each stream of one HTTP/2 connection when the multiplexer adds it there. Not a
+     * {@code ChannelInitializer}: that one records every stream in a concurrent map and then takes itself out of the
+     * pipeline, which each request on HTTP/2 would pay for. This one stays, inert: it handles no event, so the
+     * pipeline passes over it.
+     */
+    @ChannelHandler.Sharable
+    private static final class StreamPipeline extends ChannelHandlerAdapter {
+        private final ProxyContext px;
+        private final ConnectionInfo info;
+
+        StreamPipeline(ProxyContext px, ConnectionInfo info) {
+            this.px = px;
+            this.info = info;
+        }
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            Channel stream = ctx.channel();
+            stream.config().setAutoRead(false).setAllocator(stream.parent().config().getAllocator());
+            // Named: a handler added without a name costs a name search on every stream. No flow control handler:
+            // with auto-read off a stream channel hands on one frame per read, and the codec makes at most one
+            // message of a frame, so each read the proxy asks for brings at most one message.
+            ChannelPipeline p = stream.pipeline();
+            p.addLast("stream-errors", Http2StreamErrorGuard.INSTANCE);
+            p.addLast("extended-connect", Http2WebSocketRequests.INSTANCE);
+            p.addLast("http", Http2StreamMessages.INSTANCE);
+            p.addLast("proxy", new ProxyHandler(px, info, true, null));
+        }
     }
 
     /** Waits for the PROXY protocol header, then builds the rest of the pipeline with the real client address. */
