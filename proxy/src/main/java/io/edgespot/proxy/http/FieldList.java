@@ -582,12 +582,7 @@ public final class FieldList extends HttpHeaders {
                 System.arraycopy(section, start, a, p, end - start);
                 p += end - start;
             } else {
-                p = Http1Encoder.writeAscii(f.name(), a, p);
-                a[p++] = ':';
-                a[p++] = ' ';
-                p = Http1Encoder.writeAscii(f.value(), a, p);
-                a[p++] = '\r';
-                a[p++] = '\n';
+                p = Http1Encoder.writeLine(f.name(), f.value(), a, p);
             }
         }
         return p;

@@ -250,13 +250,19 @@ public abstract class Http1Encoder<M extends HttpMessage> {
         }
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence(); it.hasNext(); ) {
             Map.Entry<CharSequence, CharSequence> e = it.next();
-            p = writeAscii(e.getKey(), a, p);
-            a[p++] = ':';
-            a[p++] = ' ';
-            p = writeAscii(e.getValue(), a, p);
-            a[p++] = '\r';
-            a[p++] = '\n';
+            p = writeLine(e.getKey(), e.getValue(), a, p);
         }
+        return p;
+    }
+
+    /** Writes the field line {@code name: value CRLF} at {@code a[p]}; returns the index after it. */
+    static int writeLine(CharSequence name, CharSequence value, byte[] a, int p) {
+        p = writeAscii(name, a, p);
+        a[p++] = ':';
+        a[p++] = ' ';
+        p = writeAscii(value, a, p);
+        a[p++] = '\r';
+        a[p++] = '\n';
         return p;
     }
 

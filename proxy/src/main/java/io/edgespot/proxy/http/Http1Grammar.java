@@ -1,5 +1,6 @@
 package io.edgespot.proxy.http;
 
+import io.netty.util.AsciiString;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -91,18 +92,13 @@ public final class Http1Grammar {
         return -1;
     }
 
-    /** {@code c} with an ASCII capital letter made small; any other character as it is. */
-    public static int toLowerAscii(int c) {
-        return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
-    }
-
     /**
      * Whether the {@code s.length()} bytes at {@code b[start]} spell {@code s}, ASCII letters in either case; the
      * caller has checked that there are that many.
      */
     public static boolean equalsIgnoreCase(byte[] b, int start, CharSequence s) {
         for (int i = 0, n = s.length(); i < n; i++) {
-            if (toLowerAscii(b[start + i] & 0xff) != toLowerAscii(s.charAt(i))) {
+            if (AsciiString.toLowerCase((char) (b[start + i] & 0xff)) != AsciiString.toLowerCase(s.charAt(i))) {
                 return false;
             }
         }
