@@ -53,6 +53,13 @@ public final class FieldList extends HttpHeaders {
 
     private Field[] fields = NONE;
     private int size;
+    /**
+     * The {@link #nameBit} of every name added since the last {@link #clear}: a lookup whose bit is clear answers
+     * without a walk. Most lookups are for names a message does not have (the hop-by-hop fields, those the proxy is
+     * about to set), and a dozen names spread over 64 bits rarely collide. Removal leaves bits set; a stale bit
+     * costs a walk, never a wrong answer.
+     */
+    private long nameBits;
 
     /** An empty list; the first field added makes room for a typical message's. */
     public FieldList() {
@@ -99,6 +106,10 @@ public final class FieldList extends HttpHeaders {
             this.valueStart = valueStart;
             this.valueLength = valueEnd - valueStart;
             this.asWritten = valueStart == nameEnd + 2 && section[nameEnd + 1] == ' ' && section[valueEnd] == '\r';
+        }
+
+        long nameBit() {
+            return section != null ? FieldList.nameBit(nameLength, section[nameStart]) : FieldList.nameBit(name);
         }
 
         boolean hasName(CharSequence other) {
@@ -152,7 +163,25 @@ public final class FieldList extends HttpHeaders {
 
     // --- lookups
 
+    /**
+     * One of 64 bits for a field name, from its length and first character. Names equal ignoring ASCII case get the
+     * same bit: {@code | 0x20} maps both cases of a letter to one value (it maps a few other pairs together too,
+     * which costs a walk at most). The multipliers keep the names of a typical request and response apart from the
+     * names the proxy looks up.
+     */
+    private static long nameBit(int length, int first) {
+        return 1L << ((length * 5 + (first | 0x20) * 7) & 63);
+    }
+
+    private static long nameBit(CharSequence name) {
+        int length = name.length();
+        return nameBit(length, length == 0 ? 0 : name.charAt(0));
+    }
+
     private int indexOf(CharSequence name, int from) {
+        if ((nameBits & nameBit(name)) == 0) {
+            return -1;
+        }
         for (int i = from; i < size; i++) {
             if (fields[i].hasName(name)) {
                 return i;
@@ -403,6 +432,7 @@ public final class FieldList extends HttpHeaders {
             fields = Arrays.copyOf(fields, Math.max(16, size * 2));
         }
         fields[size++] = f;
+        nameBits |= f.nameBit();
     }
 
     /**
@@ -541,6 +571,7 @@ public final class FieldList extends HttpHeaders {
     public HttpHeaders clear() {
         Arrays.fill(fields, 0, size, null);
         size = 0;
+        nameBits = 0;
         return this;
     }
 
@@ -549,6 +580,7 @@ public final class FieldList extends HttpHeaders {
         FieldList copy = new FieldList();
         copy.fields = Arrays.copyOf(fields, size);
         copy.size = size;
+        copy.nameBits = nameBits;
         return copy;
     }
 

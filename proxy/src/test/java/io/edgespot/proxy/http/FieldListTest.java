@@ -50,7 +50,7 @@ class FieldListTest {
             for (int step = 0; step < steps; step++) {
                 CharSequence name = NAMES[random.nextInt(NAMES.length)];
                 Object value = VALUES[random.nextInt(VALUES.length)];
-                switch (random.nextInt(10)) {
+                switch (random.nextInt(12)) {
                     case 0, 1, 2 -> {
                         ours.add(name, value);
                         theirs.add(name, value);
@@ -76,6 +76,13 @@ class FieldListTest {
                         theirs.setInt(name, -step);
                     }
                     case 8 -> addLines((FieldList) ours, theirs, random);
+                    case 9 -> ours = ours.copy(); // the edits go on in the copy, which must find what it holds
+                    case 10 -> {
+                        if (random.nextInt(4) == 0) {
+                            ours.clear();
+                            theirs.clear();
+                        }
+                    }
                     default -> {
                         ours.add(name.toString(), value);
                         theirs.add(name.toString(), value);
