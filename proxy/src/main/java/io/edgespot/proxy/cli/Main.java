@@ -90,6 +90,7 @@ public final class Main {
 
     private static final String LEAK_DETECTION_PROPERTY = "io.netty.leakDetection.level";
     private static final String RECYCLER_CAPACITY_PROPERTY = "io.netty.recycler.maxCapacityPerThread";
+    private static final String CACHED_BUFFER_CAPACITY_PROPERTY = "io.netty.allocator.maxCachedBufferCapacity";
 
     /** Entry point. */
     public static void main(String[] args) {
@@ -112,6 +113,13 @@ public final class Main {
         // second (G1 and Parallel GC), 2.6 % more TLS h2 1 KiB, 8 % more 64 KiB (docs/performance.md, "Netty's
         // object pools"). An operator can turn them back on with -Dio.netty.recycler.maxCapacityPerThread=4096.
         defaultProperty(RECYCLER_CAPACITY_PROPERTY, "0");
+        // SslHandler drives Conscrypt (behind ConscryptEngineAdapter) as a generic engine and so gives each wrap an
+        // output buffer of at least the session's packet size: RoomySession's 33 KiB, whatever the record. Past
+        // Netty's 32 KiB default the event loop's cache does not keep buffers of that size class (40 KiB), and each
+        // wrap took one from the arena and gave it back under its lock. Cached: TLS h1 1 KiB +2.2 % and +2.6 %, h2
+        // +1.0 %. Not 64 KiB: caching the 64 KiB read buffers too cost plain 64 KiB 1.6 % and 3.0 %
+        // (docs/performance.md). At most 64 buffers per size class and event loop, trimmed when unused.
+        defaultProperty(CACHED_BUFFER_CAPACITY_PROPERTY, "40960");
     }
 
     /** Sets a system property the operator did not set, before any class that reads it is loaded. */

@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.netty.util.AsciiString;
+import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Set;
@@ -30,7 +31,7 @@ final class ForwardHeaders {
     static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
     static final AsciiString FORWARDED = AsciiString.cached("forwarded");
     static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
     /** Hop-by-hop fields (RFC 9110 section 7.6.1) and framing fields the proxy sets itself. */
     private static final AsciiString[] HOP_BY_HOP = {
@@ -44,14 +45,15 @@ final class ForwardHeaders {
 
     private final boolean trustIncoming;
     private final boolean forwarded;
-    private final String via1;
-    private final String via2;
+    // bytes, which the encoder copies whole
+    private final AsciiString via1;
+    private final AsciiString via2;
 
     ForwardHeaders(Server server) {
         this.trustIncoming = server.trustForwardedHeaders();
         this.forwarded = server.forwarded();
-        this.via1 = "1.1 " + server.via();
-        this.via2 = "2 " + server.via();
+        this.via1 = new AsciiString("1.1 " + server.via());
+        this.via2 = new AsciiString("2 " + server.via());
     }
 
     /**
@@ -131,7 +133,7 @@ final class ForwardHeaders {
     }
 
     /** This proxy's {@code Via} member for a message of the given protocol. */
-    String via(boolean http2) {
+    AsciiString via(boolean http2) {
         return http2 ? via2 : via1;
     }
 
@@ -253,12 +255,14 @@ final class ForwardHeaders {
         return new AsciiString(out, false);
     }
 
+    /** Writes {@code 2 * bytes} random hex digits at {@code out[at]}, from a random long per 8 bytes. */
     private static void hex(byte[] out, int at, int bytes) {
         ThreadLocalRandom r = ThreadLocalRandom.current();
-        for (int i = 0; i < bytes; i++) {
-            int b = r.nextInt(256);
-            out[at + 2 * i] = (byte) HEX[b >>> 4];
-            out[at + 2 * i + 1] = (byte) HEX[b & 0xf];
+        for (int i = 0; i < bytes; i += 8) {
+            long bits = r.nextLong();
+            for (int j = 2 * i, end = 2 * Math.min(bytes, i + 8); j < end; j++, bits >>>= 4) {
+                out[at + j] = HEX[(int) bits & 0xf];
+            }
         }
     }
 
@@ -282,13 +286,8 @@ final class ForwardHeaders {
     }
 
     private static String randomHex(int bytes) {
-        ThreadLocalRandom r = ThreadLocalRandom.current();
-        char[] out = new char[bytes * 2];
-        for (int i = 0; i < bytes; i++) {
-            int b = r.nextInt(256);
-            out[2 * i] = HEX[b >>> 4];
-            out[2 * i + 1] = HEX[b & 0xf];
-        }
-        return new String(out);
+        byte[] out = new byte[bytes * 2];
+        hex(out, 0, bytes);
+        return new String(out, StandardCharsets.ISO_8859_1);
     }
 }
