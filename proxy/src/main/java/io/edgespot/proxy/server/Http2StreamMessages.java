@@ -118,7 +118,7 @@ final class Http2StreamMessages extends ChannelDuplexHandler {
     }
 
     private static void writeHead(ChannelHandlerContext ctx, HttpResponse r, ChannelPromise promise) {
-        Http2Headers headers = HttpConversionUtil.toHttp2Headers(r, false);
+        Http2Headers headers = Http2ResponseFields.of(r);
         if (r.status().codeClass() == HttpStatusClass.INFORMATIONAL && r.status().code() != 101) {
             if (!(r instanceof FullHttpMessage full)) {
                 throw new EncoderException(r.status() + " must be a FullHttpResponse");
