@@ -78,7 +78,7 @@ final class Http2ResponseFields {
 
     private static boolean isConnectionSpecific(AsciiString lowerName) {
         for (AsciiString forbidden : CONNECTION_SPECIFIC) {
-            if (forbidden.length() == lowerName.length() && forbidden.contentEquals(lowerName)) {
+            if (forbidden.contentEquals(lowerName)) { // lengths first
                 return true;
             }
         }
