@@ -33,13 +33,16 @@ final class Http2ResponseFields {
             HttpHeaderNames.CONTENT_LENGTH, HttpHeaderNames.CONTENT_ENCODING, HttpHeaderNames.CONTENT_LANGUAGE,
             HttpHeaderNames.CONTENT_LOCATION, HttpHeaderNames.CONTENT_DISPOSITION,
             HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, AsciiString.cached("strict-transport-security"),
-            AsciiString.cached("x-request-id"), AsciiString.cached("cache-status"));
+            ForwardHeaders.X_REQUEST_ID, ProxyHandler.CACHE_STATUS);
 
     /**
      * The names Netty's conversion drops besides {@code Connection}: connection-specific fields (RFC 9113 section
      * 8.2.2), {@code Host}, and three of its own extension fields.
      */
-    private static final AsciiString[] CONNECTION_SPECIFIC = connectionSpecific();
+    private static final AsciiString[] CONNECTION_SPECIFIC = {
+            HttpHeaderNames.KEEP_ALIVE, HttpHeaderNames.PROXY_CONNECTION, HttpHeaderNames.TRANSFER_ENCODING,
+            HttpHeaderNames.HOST, HttpHeaderNames.UPGRADE, HttpConversionUtil.ExtensionHeaderNames.STREAM_ID.text(),
+            HttpConversionUtil.ExtensionHeaderNames.SCHEME.text(), HttpConversionUtil.ExtensionHeaderNames.PATH.text()};
 
     private Http2ResponseFields() {
     }
@@ -83,14 +86,6 @@ final class Http2ResponseFields {
             }
         }
         return false;
-    }
-
-    private static AsciiString[] connectionSpecific() {
-        return new AsciiString[] {HttpHeaderNames.KEEP_ALIVE, HttpHeaderNames.PROXY_CONNECTION,
-                HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.HOST, HttpHeaderNames.UPGRADE,
-                HttpConversionUtil.ExtensionHeaderNames.STREAM_ID.text(),
-                HttpConversionUtil.ExtensionHeaderNames.SCHEME.text(),
-                HttpConversionUtil.ExtensionHeaderNames.PATH.text()};
     }
 
     private static AsciiString[][] byLength(AsciiString... names) {

@@ -59,7 +59,7 @@ import org.slf4j.LoggerFactory;
 final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProxyHandler.class);
-    private static final AsciiString CACHE_STATUS = AsciiString.cached("cache-status");
+    static final AsciiString CACHE_STATUS = AsciiString.cached("cache-status");
     /** The largest response body whose end waits for the event loop's batched flush: one full DATA frame. */
     private static final int BATCHED_BODY_BYTES = 16 * 1024;
     /** Tells the origin which Surrogate-Control targets this cache honours (RFC 9213 style targeting). */
