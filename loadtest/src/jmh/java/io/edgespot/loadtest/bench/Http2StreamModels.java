@@ -1,0 +1,215 @@
+package io.edgespot.loadtest.bench;
+
+import io.edgespot.proxy.cli.Main;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http2.DefaultHttp2Connection;
+import io.netty.handler.codec.http2.DefaultHttp2ConnectionDecoder;
+import io.netty.handler.codec.http2.DefaultHttp2ConnectionEncoder;
+import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
+import io.netty.handler.codec.http2.DefaultHttp2FrameReader;
+import io.netty.handler.codec.http2.DefaultHttp2FrameWriter;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.Http2Connection;
+import io.netty.handler.codec.http2.Http2ConnectionDecoder;
+import io.netty.handler.codec.http2.Http2ConnectionEncoder;
+import io.netty.handler.codec.http2.Http2ConnectionHandler;
+import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.handler.codec.http2.Http2FrameAdapter;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * BENCHMARK-ONLY: an HTTP/2 server without TLS (h2c, prior knowledge) that answers every request with the same
+ * 1 KiB, built in one of the two ways Netty offers, so that a load run against each shows what the way itself costs
+ * per request. Nothing else differs: one event loop, the same response, the same flushing (once per read of the
+ * connection).
+ *
+ * <ul>
+ *   <li>{@link Model#MULTIPLEXED}: {@code Http2FrameCodec} and {@code Http2MultiplexHandler}, a child channel with its
+ *       own pipeline per stream, frames as objects. edgespot's downstream is built this way.
+ *   <li>{@link Model#CONNECTION}: one {@code Http2ConnectionHandler} whose frame listener answers each stream by its
+ *       id; no channel, pipeline or frame object per stream.
+ * </ul>
+ *
+ * <pre>
+ * java -cp loadtest/target/edgespot-jmh.jar io.edgespot.loadtest.bench.Http2StreamModels multiplexed 19601
+ * h2load -t1 -c16 -m4 -D8 http://127.0.0.1:19601/
+ * </pre>
+ */
+public final class Http2StreamModels implements AutoCloseable {
+
+    /** How the server is built. */
+    public enum Model {
+        /** A child channel per stream (Netty's frame codec and multiplexer). */
+        MULTIPLEXED,
+        /** A frame listener on the connection's handler. */
+        CONNECTION
+    }
+
+    private static final String USAGE = "usage: Http2StreamModels multiplexed|connection PORT   (benchmark-only)";
+    private static final int BODY_BYTES = 1024;
+    /** The one body every response carries; never released. */
+    private static final ByteBuf BODY =
+            Unpooled.unreleasableBuffer(Unpooled.directBuffer(BODY_BYTES).writeZero(BODY_BYTES));
+
+    private final EventLoopGroup group;
+    private final Channel server;
+    private final LongAdder answered = new LongAdder();
+
+    private Http2StreamModels(Model model, int port) throws InterruptedException {
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Class<? extends ServerChannel> type = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        group = new MultiThreadIoEventLoopGroup(1, io);
+        ChannelInitializer<Channel> init = new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                if (model == Model.MULTIPLEXED) {
+                    ch.pipeline().addLast(Http2FrameCodecBuilder.forServer().build(),
+                            new Http2MultiplexHandler(new StreamAnswer()));
+                } else {
+                    ch.pipeline().addLast(ConnectionAnswer.create(answered));
+                }
+            }
+        };
+        try {
+            server = new ServerBootstrap().group(group).channel(type)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(init)
+                    .bind(new InetSocketAddress("127.0.0.1", port)).sync().channel();
+        } catch (RuntimeException | InterruptedException e) {
+            group.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.SECONDS);
+            throw e;
+        }
+    }
+
+    /** Starts a server of {@code model} on 127.0.0.1:{@code port} (0 for any free port). */
+    public static Http2StreamModels start(Model model, int port) throws InterruptedException {
+        return new Http2StreamModels(model, port);
+    }
+
+    /** The port the server listens on. */
+    public int port() {
+        return ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    /** The requests answered so far. */
+    public long answered() {
+        return answered.sum();
+    }
+
+    @Override
+    public void close() {
+        server.close().syncUninterruptibly();
+        group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    /** Entry point; runs until killed. */
+    public static void main(String[] args) throws InterruptedException {
+        Main.processDefaults(); // the same Netty settings as edgespot
+        Model model = args.length == 2 ? switch (args[0]) {
+            case "multiplexed" -> Model.MULTIPLEXED;
+            case "connection" -> Model.CONNECTION;
+            default -> null;
+        } : null;
+        if (model == null || !args[1].matches("\\d{1,5}")) {
+            System.err.println(USAGE);
+            System.exit(2);
+            return;
+        }
+        Http2StreamModels s = start(model, Integer.parseInt(args[1]));
+        System.err.println("Http2StreamModels: " + args[0] + " on 127.0.0.1:" + s.port());
+        Thread.currentThread().join();
+    }
+
+    private static Http2Headers responseHeaders() {
+        return new DefaultHttp2Headers().status("200").add("content-type", "application/octet-stream")
+                .addInt("content-length", BODY_BYTES);
+    }
+
+    /** Per stream, in the stream's channel: answers once the request has ended. */
+    @ChannelHandler.Sharable
+    private final class StreamAnswer extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            boolean ended = msg instanceof Http2HeadersFrame h && h.isEndStream()
+                    || msg instanceof Http2DataFrame d && d.isEndStream();
+            ReferenceCountUtil.release(msg);
+            if (ended) {
+                ctx.write(new DefaultHttp2HeadersFrame(responseHeaders()));
+                ctx.writeAndFlush(new DefaultHttp2DataFrame(BODY.duplicate(), true));
+                answered.increment();
+            }
+        }
+    }
+
+    /** The connection's handler, answering each stream by its id once the request has ended. */
+    private static final class ConnectionAnswer extends Http2ConnectionHandler {
+        private ConnectionAnswer(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder) {
+            super(decoder, encoder, new Http2Settings());
+        }
+
+        static ConnectionAnswer create(LongAdder answered) {
+            Http2Connection connection = new DefaultHttp2Connection(true);
+            Http2ConnectionEncoder encoder = new DefaultHttp2ConnectionEncoder(connection, new DefaultHttp2FrameWriter());
+            Http2ConnectionDecoder decoder =
+                    new DefaultHttp2ConnectionDecoder(connection, encoder, new DefaultHttp2FrameReader());
+            decoder.frameListener(new Http2FrameAdapter() {
+                @Override
+                public int onDataRead(ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding,
+                        boolean endOfStream) {
+                    if (endOfStream) {
+                        answer(ctx, streamId);
+                    }
+                    return data.readableBytes() + padding;
+                }
+
+                @Override
+                public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int padding,
+                        boolean endOfStream) {
+                    if (endOfStream) {
+                        answer(ctx, streamId);
+                    }
+                }
+
+                @Override
+                public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers,
+                        int streamDependency, short weight, boolean exclusive, int padding, boolean endOfStream) {
+                    onHeadersRead(ctx, streamId, headers, padding, endOfStream);
+                }
+
+                // flushed by Http2ConnectionHandler at the end of the read, as the multiplexer flushes its streams
+                private void answer(ChannelHandlerContext ctx, int streamId) {
+                    encoder.writeHeaders(ctx, streamId, responseHeaders(), 0, false, ctx.newPromise());
+                    encoder.writeData(ctx, streamId, BODY.duplicate(), 0, true, ctx.newPromise());
+                    answered.increment();
+                }
+            });
+            return new ConnectionAnswer(decoder, encoder);
+        }
+    }
+}
