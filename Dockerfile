@@ -35,7 +35,7 @@ RUN apt-get update \
 RUN groupadd --system --gid 10001 edgespot \
     && useradd --system --uid 10001 --gid edgespot --home-dir /opt/edgespot --no-create-home \
        --shell /usr/sbin/nologin edgespot \
-    && mkdir -p /etc/edgespot
+    && mkdir -p /etc/edgespot /opt/edgespot/plugins
 COPY --from=build /src/proxy/target/edgespot.jar /opt/edgespot/edgespot.jar
 WORKDIR /opt/edgespot
 USER 10001:10001
@@ -44,6 +44,7 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
     CMD curl -fsS -o /dev/null http://127.0.0.1:9901/readyz || exit 1
 # G1 with the heap at half the container's memory: the rest is for direct buffers (Netty), metaspace and
 # thread stacks. Exit on OutOfMemoryError so that the orchestrator restarts a clean process.
+# /opt/edgespot/plugins takes KMS client jars (mount them there) for a keys.kek such as aws-kms://...
 ENTRYPOINT ["java", "-XX:+UseG1GC", "-XX:MaxRAMPercentage=50", "-XX:+ExitOnOutOfMemoryError", \
-            "-jar", "/opt/edgespot/edgespot.jar"]
+            "-cp", "/opt/edgespot/edgespot.jar:/opt/edgespot/plugins/*", "io.edgespot.proxy.cli.Main"]
 CMD ["run", "--config", "/etc/edgespot/edge.yaml"]

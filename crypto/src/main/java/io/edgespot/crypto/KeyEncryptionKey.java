@@ -15,9 +15,12 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -38,8 +41,9 @@ import org.slf4j.LoggerFactory;
  *       {@link KmsClient#doesSupport(String)} accepts the full URI provides the {@link Aead}. For
  *       AWS KMS the URI is {@code aws-kms://arn:aws:kms:<region>:<account-id>:key/<key-id>} and the
  *       client is {@code com.google.crypto.tink.integration.awskms.AwsKmsClient} from the
- *       {@code tink-awskms} artifact, which edgespot does not bundle; add it to the classpath and
- *       pass a configured instance. GCP ({@code gcp-kms://}) and HashiCorp Vault clients plug in
+ *       {@code tink-awskms} artifact, which edgespot does not bundle. {@link #resolve(String)} finds
+ *       the clients installed on the class path ({@link #installedKmsClients()}); the three-argument
+ *       form takes configured instances. GCP ({@code gcp-kms://}) and HashiCorp Vault clients plug in
  *       the same way.</li>
  * </ul>
  *
@@ -61,14 +65,36 @@ public final class KeyEncryptionKey {
     }
 
     /**
-     * Resolves a KEK spec using the process environment and no KMS clients.
+     * Resolves a KEK spec using the process environment and, for a KMS key URI, the KMS clients installed on the
+     * class path ({@link #installedKmsClients()}).
      *
-     * @param spec a {@code file:} or {@code env:} spec
+     * @param spec {@code file:/path}, {@code env:VAR} or a {@code scheme://} KMS key URI
      * @return the resolved key-encryption key
      * @throws KeyException if the spec is malformed or cannot be resolved
      */
     public static KeyEncryptionKey resolve(String spec) {
-        return resolve(spec, System::getenv, List.of());
+        boolean kms = spec != null && URI_SCHEME.matcher(spec.strip()).matches();
+        return resolve(spec, System::getenv, kms ? installedKmsClients() : List.of());
+    }
+
+    /**
+     * The KMS clients on the class path: every {@link KmsClient} a jar names in its
+     * {@code META-INF/services/com.google.crypto.tink.KmsClient}, made with its public no-argument constructor, in
+     * class-path order. edgespot bundles none; a KMS client jar goes on {@code EDGESPOT_CLASSPATH} (the
+     * {@code edgespot} command) or into {@code /opt/edgespot/plugins} (the container image).
+     *
+     * @throws KeyException naming the entry if a listed client cannot be loaded or made
+     */
+    public static List<KmsClient> installedKmsClients() {
+        List<KmsClient> clients = new ArrayList<>();
+        try {
+            for (KmsClient client : ServiceLoader.load(KmsClient.class, KeyEncryptionKey.class.getClassLoader())) {
+                clients.add(client);
+            }
+        } catch (ServiceConfigurationError e) {
+            throw new KeyException("a KMS client on the class path cannot be loaded: " + e.getMessage(), e);
+        }
+        return List.copyOf(clients);
     }
 
     /**

@@ -8,7 +8,6 @@ import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.InsecureSecretKeyAccess;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.KmsClient;
-import com.google.crypto.tink.RegistryConfiguration;
 import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
 import com.google.crypto.tink.aead.PredefinedAeadParameters;
 import com.google.crypto.tink.mac.PredefinedMacParameters;
@@ -116,20 +115,37 @@ final class KeyEncryptionKeyTest {
 
     @Test
     void kmsUri_isResolvedThroughTheSupportingClient() throws Exception {
-        String uri = "test-kms://keys/edgespot-kek";
-        LocalKmsClient client = new LocalKmsClient("test-kms://", Map.of(uri, kekJson));
+        Path key = Files.writeString(dir.resolve("kms-key.json"), kekJson);
+        String uri = "test-kms://" + key.toAbsolutePath();
 
         KeyEncryptionKey kek = KeyEncryptionKey.resolve(uri, NO_ENV,
-                List.of(new LocalKmsClient("other-kms://", Map.of()), client));
+                List.of(new KeysetFileKmsClient("other-kms://"), new KeysetFileKmsClient("test-kms://")));
 
         assertRoundTrips(kek.aead());
         assertThat(kek.toString()).isEqualTo("KeyEncryptionKey[" + uri + "]");
     }
 
     @Test
+    void kmsUri_isResolvedThroughAClientInstalledOnTheClassPath() throws Exception {
+        Path file = Files.writeString(dir.resolve("installed-kms-key.json"), kekJson);
+        String uri = KeysetFileKmsClient.PREFIX + file.toAbsolutePath();
+
+        assertThat(KeyEncryptionKey.installedKmsClients()).singleElement().isInstanceOf(KeysetFileKmsClient.class);
+        KeyEncryptionKey viaKms = KeyEncryptionKey.resolve(uri);
+        KeyEncryptionKey viaFile = KeyEncryptionKey.resolve("file:" + file);
+
+        assertRoundTrips(viaKms.aead());
+        // the same key: what one wraps, the other unwraps
+        assertThat(viaFile.aead().decrypt(viaKms.aead().encrypt(PLAINTEXT, AD), AD)).isEqualTo(PLAINTEXT);
+        assertThatThrownBy(() -> KeyEncryptionKey.resolve("other-kms://keys/k"))
+                .isInstanceOf(KeyException.class)
+                .hasMessage("KEK spec other-kms://keys/k: no KMS client supports this URI among the 1 registered");
+    }
+
+    @Test
     void kmsUri_withoutSupportingClient_fails() {
         String aws = "aws-kms://arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
-        List<KmsClient> clients = List.of(new LocalKmsClient("test-kms://", Map.of()));
+        List<KmsClient> clients = List.of(new KeysetFileKmsClient("test-kms://"));
 
         assertThatThrownBy(() -> KeyEncryptionKey.resolve(aws, NO_ENV, clients))
                 .isInstanceOf(KeyException.class)
@@ -143,12 +159,12 @@ final class KeyEncryptionKeyTest {
 
     @Test
     void kmsUri_clientFailure_isReportedWithTheUri() {
-        String uri = "test-kms://keys/unknown";
-        List<KmsClient> clients = List.of(new LocalKmsClient("test-kms://", Map.of()));
+        String uri = "test-kms://" + dir.resolve("no-such-key.json").toAbsolutePath();
+        List<KmsClient> clients = List.of(new KeysetFileKmsClient("test-kms://"));
 
         assertThatThrownBy(() -> KeyEncryptionKey.resolve(uri, NO_ENV, clients))
                 .isInstanceOf(KeyException.class)
-                .hasMessage("KEK spec " + uri + ": KMS client LocalKmsClient cannot provide an AEAD for this key URI")
+                .hasMessage("KEK spec " + uri + ": KMS client KeysetFileKmsClient cannot provide an AEAD for this key URI")
                 .hasCauseInstanceOf(GeneralSecurityException.class);
     }
 
@@ -185,41 +201,5 @@ final class KeyEncryptionKeyTest {
 
     private static void assertRoundTrips(Aead aead) throws GeneralSecurityException {
         assertThat(aead.decrypt(aead.encrypt(PLAINTEXT, AD), AD)).isEqualTo(PLAINTEXT);
-    }
-
-    /** A KMS client backed by local cleartext keysets, so no test touches the network. */
-    private static final class LocalKmsClient implements KmsClient {
-        private final String prefix;
-        private final Map<String, String> keysetsByUri;
-
-        LocalKmsClient(String prefix, Map<String, String> keysetsByUri) {
-            this.prefix = prefix;
-            this.keysetsByUri = keysetsByUri;
-        }
-
-        @Override
-        public boolean doesSupport(String keyUri) {
-            return keyUri != null && keyUri.startsWith(prefix);
-        }
-
-        @Override
-        public KmsClient withCredentials(String credentialPath) {
-            return this;
-        }
-
-        @Override
-        public KmsClient withDefaultCredentials() {
-            return this;
-        }
-
-        @Override
-        public Aead getAead(String keyUri) throws GeneralSecurityException {
-            String json = keysetsByUri.get(keyUri);
-            if (json == null) {
-                throw new GeneralSecurityException("no such key");
-            }
-            return TinkJsonProtoKeysetFormat.parseKeyset(json, InsecureSecretKeyAccess.get())
-                    .getPrimitive(RegistryConfiguration.get(), Aead.class);
-        }
     }
 }
