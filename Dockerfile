@@ -20,6 +20,9 @@
 # With --read-only, add --tmpfs /tmp: Netty and Conscrypt unpack their native libraries there.
 #
 # Extra JVM flags go in JAVA_TOOL_OPTIONS, e.g. -e JAVA_TOOL_OPTIONS=-XX:MaxDirectMemorySize=512m.
+#
+# A keys.kek held by a KMS (aws-kms://...) needs a KMS client, which the image does not bundle: mount its jars
+# into /opt/edgespot/plugins (-v "$PWD/kms:/opt/edgespot/plugins:ro"); docs/configuration.md, `keys`, says which.
 
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
@@ -44,7 +47,6 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
     CMD curl -fsS -o /dev/null http://127.0.0.1:9901/readyz || exit 1
 # G1 with the heap at half the container's memory: the rest is for direct buffers (Netty), metaspace and
 # thread stacks. Exit on OutOfMemoryError so that the orchestrator restarts a clean process.
-# /opt/edgespot/plugins takes KMS client jars (mount them there) for a keys.kek such as aws-kms://...
 ENTRYPOINT ["java", "-XX:+UseG1GC", "-XX:MaxRAMPercentage=50", "-XX:+ExitOnOutOfMemoryError", \
             "-cp", "/opt/edgespot/edgespot.jar:/opt/edgespot/plugins/*", "io.edgespot.proxy.cli.Main"]
 CMD ["run", "--config", "/etc/edgespot/edge.yaml"]
