@@ -2,6 +2,7 @@ package io.edgespot.loadtest.bench;
 
 import io.edgespot.proxy.cli.Main;
 import io.edgespot.proxy.server.DirectAllocator;
+import io.edgespot.proxy.server.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -11,17 +12,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.ServerChannel;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
@@ -48,16 +38,12 @@ public final class ByteRelay implements AutoCloseable {
     private final Channel server;
 
     private ByteRelay(int port, InetSocketAddress origin) throws InterruptedException {
-        boolean epoll = Epoll.isAvailable();
-        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        Class<? extends ServerChannel> serverType =
-                epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        Class<? extends SocketChannel> type = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
-        group = new MultiThreadIoEventLoopGroup(1, io);
+        Transport transport = Transport.choose(true);
+        group = transport.newGroup(1, "byte-relay");
         ChannelInitializer<Channel> init = new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel client) {
-                new Bootstrap().group(client.eventLoop()).channel(type)
+                new Bootstrap().group(client.eventLoop()).channel(transport.socketChannel())
                         .option(ChannelOption.TCP_NODELAY, true)
                         .option(ChannelOption.ALLOCATOR, DirectAllocator.INSTANCE)
                         .handler(new Pass(client))
@@ -72,7 +58,7 @@ public final class ByteRelay implements AutoCloseable {
             }
         };
         try {
-            server = new ServerBootstrap().group(group).channel(serverType)
+            server = new ServerBootstrap().group(group).channel(transport.serverChannel())
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.ALLOCATOR, DirectAllocator.INSTANCE)
                     .childOption(ChannelOption.AUTO_READ, false) // until the origin's connection is up

@@ -5,11 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.edgespot.crypto.KeyEncryptionKey;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -135,13 +134,13 @@ final class KmsPluginIT {
 
     /** Runs the repository's {@code edgespot} launcher (its jar is built by the package phase before the ITs). */
     private static Result edgespot(Map<String, String> env, String... args) throws IOException, InterruptedException {
-        List<String> command = new java.util.ArrayList<>();
+        List<String> command = new ArrayList<>();
         command.add(Path.of("..", "edgespot").toAbsolutePath().normalize().toString());
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         Map<String, String> environment = pb.environment();
         environment.remove("EDGESPOT_CLASSPATH");
-        environment.putAll(new HashMap<>(env));
+        environment.putAll(env);
         environment.put("EDGESPOT_HEAP", "256m");
         Process p = pb.start();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -154,8 +153,7 @@ final class KmsPluginIT {
 
     private static void add(JarOutputStream jar, String name, byte[] bytes) throws IOException {
         jar.putNextEntry(new JarEntry(name));
-        OutputStream o = jar;
-        o.write(bytes);
+        jar.write(bytes);
         jar.closeEntry();
     }
 }
