@@ -13,7 +13,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
-import java.util.concurrent.TimeUnit;
 
 /**
  * BENCHMARK-ONLY: the floor of a Netty proxy. Each accepted connection gets its own connection to the origin, on the
@@ -34,12 +33,11 @@ public final class ByteRelay implements AutoCloseable {
 
     private static final String USAGE = "usage: ByteRelay PORT ORIGIN_HOST:PORT   (benchmark-only)";
 
-    private final EventLoopGroup group;
-    private final Channel server;
+    private final LoopbackServer server;
 
     private ByteRelay(int port, InetSocketAddress origin) throws InterruptedException {
         Transport transport = Transport.choose(true);
-        group = transport.newGroup(1, "byte-relay");
+        EventLoopGroup group = transport.newGroup(1, "byte-relay");
         ChannelInitializer<Channel> init = new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel client) {
@@ -57,17 +55,11 @@ public final class ByteRelay implements AutoCloseable {
                         });
             }
         };
-        try {
-            server = new ServerBootstrap().group(group).channel(transport.serverChannel())
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childOption(ChannelOption.ALLOCATOR, DirectAllocator.INSTANCE)
-                    .childOption(ChannelOption.AUTO_READ, false) // until the origin's connection is up
-                    .childHandler(init)
-                    .bind(new InetSocketAddress("127.0.0.1", port)).sync().channel();
-        } catch (RuntimeException | InterruptedException e) {
-            group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-            throw e;
-        }
+        server = LoopbackServer.bind(new ServerBootstrap().group(group).channel(transport.serverChannel())
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.ALLOCATOR, DirectAllocator.INSTANCE)
+                .childOption(ChannelOption.AUTO_READ, false) // until the origin's connection is up
+                .childHandler(init), group, port);
     }
 
     /** Starts a relay on 127.0.0.1:{@code port} (0 for any free port) to {@code origin}. */
@@ -77,13 +69,12 @@ public final class ByteRelay implements AutoCloseable {
 
     /** The port the relay listens on. */
     public int port() {
-        return ((InetSocketAddress) server.localAddress()).getPort();
+        return server.port();
     }
 
     @Override
     public void close() {
-        server.close().syncUninterruptibly();
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        server.close();
     }
 
     /** Entry point; runs until killed. */

@@ -32,8 +32,6 @@ import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.util.ReferenceCountUtil;
-import java.net.InetSocketAddress;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -70,13 +68,12 @@ public final class Http2StreamModels implements AutoCloseable {
     private static final ByteBuf BODY =
             Unpooled.unreleasableBuffer(Unpooled.directBuffer(BODY_BYTES).writeZero(BODY_BYTES));
 
-    private final EventLoopGroup group;
-    private final Channel server;
+    private final LoopbackServer server;
     private final LongAdder answered = new LongAdder();
 
     private Http2StreamModels(Model model, int port) throws InterruptedException {
         Transport transport = Transport.choose(true);
-        group = transport.newGroup(1, "h2-models");
+        EventLoopGroup group = transport.newGroup(1, "h2-models");
         ChannelInitializer<Channel> init = new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
@@ -88,15 +85,9 @@ public final class Http2StreamModels implements AutoCloseable {
                 }
             }
         };
-        try {
-            server = new ServerBootstrap().group(group).channel(transport.serverChannel())
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(init)
-                    .bind(new InetSocketAddress("127.0.0.1", port)).sync().channel();
-        } catch (RuntimeException | InterruptedException e) {
-            group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-            throw e;
-        }
+        server = LoopbackServer.bind(new ServerBootstrap().group(group).channel(transport.serverChannel())
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(init), group, port);
     }
 
     /** Starts a server of {@code model} on 127.0.0.1:{@code port} (0 for any free port). */
@@ -106,7 +97,7 @@ public final class Http2StreamModels implements AutoCloseable {
 
     /** The port the server listens on. */
     public int port() {
-        return ((InetSocketAddress) server.localAddress()).getPort();
+        return server.port();
     }
 
     /** The requests answered so far. */
@@ -116,8 +107,7 @@ public final class Http2StreamModels implements AutoCloseable {
 
     @Override
     public void close() {
-        server.close().syncUninterruptibly();
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        server.close();
     }
 
     /** Entry point; runs until killed. */
