@@ -7,7 +7,7 @@ import io.edgespot.loadtest.bench.Http2StreamModels.Model;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Both benchmark servers answer every h2c request, several streams at a time on each connection. */
+/** Each benchmark server answers every h2c request, several streams at a time on each connection. */
 final class Http2StreamModelsTest {
 
     @ParameterizedTest

@@ -27,6 +27,8 @@ import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2FrameAdapter;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2FrameStream;
+import io.netty.handler.codec.http2.Http2StreamFrame;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
@@ -36,7 +38,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * BENCHMARK-ONLY: an HTTP/2 server without TLS (h2c, prior knowledge) that answers every request with the same
- * 1 KiB, built in one of the two ways Netty offers, so that a load run against each shows what the way itself costs
+ * 1 KiB, built in one of three ways, so that a load run against each shows what the way itself costs
  * per request. Nothing else differs: one event loop, the same response, the same flushing (once per read of the
  * connection).
  *
@@ -59,10 +61,12 @@ public final class Http2StreamModels implements AutoCloseable {
         /** A child channel per stream (Netty's frame codec and multiplexer). */
         MULTIPLEXED,
         /** A frame listener on the connection's handler. */
-        CONNECTION
+        CONNECTION,
+        /** Netty's frame codec, and one handler on the connection that answers each stream's frames. */
+        FRAMES
     }
 
-    private static final String USAGE = "usage: Http2StreamModels multiplexed|connection PORT   (benchmark-only)";
+    private static final String USAGE = "usage: Http2StreamModels multiplexed|connection|frames PORT   (benchmark-only)";
     private static final int BODY_BYTES = 1024;
     /** The one body every response carries; never released. */
     private static final ByteBuf BODY =
@@ -80,6 +84,8 @@ public final class Http2StreamModels implements AutoCloseable {
                 if (model == Model.MULTIPLEXED) {
                     ch.pipeline().addLast(Http2FrameCodecBuilder.forServer().build(),
                             new Http2MultiplexHandler(new StreamAnswer()));
+                } else if (model == Model.FRAMES) {
+                    ch.pipeline().addLast(Http2FrameCodecBuilder.forServer().build(), new FrameAnswer());
                 } else {
                     ch.pipeline().addLast(ConnectionAnswer.create(answered));
                 }
@@ -116,6 +122,7 @@ public final class Http2StreamModels implements AutoCloseable {
         Model model = args.length == 2 ? switch (args[0]) {
             case "multiplexed" -> Model.MULTIPLEXED;
             case "connection" -> Model.CONNECTION;
+            case "frames" -> Model.FRAMES;
             default -> null;
         } : null;
         if (model == null || !args[1].matches("\\d{1,5}")) {
@@ -146,6 +153,28 @@ public final class Http2StreamModels implements AutoCloseable {
                 ctx.writeAndFlush(new DefaultHttp2DataFrame(BODY.duplicate(), true));
                 answered.increment();
             }
+        }
+    }
+
+    /** On the connection, behind the frame codec: answers each stream once its request has ended. */
+    private final class FrameAnswer extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            Http2FrameStream stream = msg instanceof Http2StreamFrame f ? f.stream() : null;
+            boolean ended = msg instanceof Http2HeadersFrame h && h.isEndStream()
+                    || msg instanceof Http2DataFrame d && d.isEndStream();
+            ReferenceCountUtil.release(msg);
+            if (ended) {
+                ctx.write(new DefaultHttp2HeadersFrame(responseHeaders()).stream(stream));
+                ctx.write(new DefaultHttp2DataFrame(BODY.duplicate(), true).stream(stream));
+                answered.increment();
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.flush();
+            ctx.fireChannelReadComplete();
         }
     }
 

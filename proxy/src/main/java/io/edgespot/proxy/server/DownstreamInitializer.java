@@ -9,8 +9,6 @@ import io.edgespot.proxy.metrics.EdgeMetrics;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelHandlerAdapter;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -42,8 +40,8 @@ import org.slf4j.LoggerFactory;
  *                                        HTTP/2:   closed-stream gate, frame codec (stream, reset and
  *                                                  CONTINUATION limits, request pseudo-header checks), idle
  *                                                  clock (runs while no stream is open), drain/WebSockets,
- *                                                  multiplexer → per stream: stream-error guard, extended
- *                                                  CONNECT (RFC 8441) to upgrade, object codec, proxy
+ *                                                  multiplexer → per stream: message codec (stream
+ *                                                  errors, extended CONNECT of RFC 8441 to upgrade), proxy
  * </pre>
  * A connection over the instance's connection bound is closed at accept, and so is one over the per-client bound,
  * once the client's address is known (after the PROXY header, when the listener takes one).
@@ -161,7 +159,8 @@ final class DownstreamInitializer extends ChannelInitializer<Channel> {
         p.addLast("h2", codec);
         p.addLast("idle", new Http2IdleTimeout(limits.idleTimeout(), codec.connection()));
         p.addLast("h2-ws", new Http2WebSockets());
-        p.addLast("mux", new Http2MultiplexHandler(new StreamPipeline(px, info)));
+        p.addLast("mux", new Http2MultiplexHandler(
+                new Http2StreamMessages(() -> new ProxyHandler(px, info, true, null))));
         p.addLast("h2-errors", new ChannelInboundHandlerAdapter() {
             @Override
             public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
@@ -174,37 +173,6 @@ final class DownstreamInitializer extends ChannelInitializer<Channel> {
                 }
             }
         });
-    }
-
-    /**
-     * Builds the pipeline of each stream of one HTTP/2 connection when the multiplexer adds it there. Not a
-     * {@code ChannelInitializer}: that one records every stream in a concurrent map and then takes itself out of the
-     * pipeline, which each request on HTTP/2 would pay for. This one stays, inert: it handles no event, so the
-     * pipeline passes over it.
-     */
-    @ChannelHandler.Sharable
-    private static final class StreamPipeline extends ChannelHandlerAdapter {
-        private final ProxyContext px;
-        private final ConnectionInfo info;
-
-        StreamPipeline(ProxyContext px, ConnectionInfo info) {
-            this.px = px;
-            this.info = info;
-        }
-
-        @Override
-        public void handlerAdded(ChannelHandlerContext ctx) {
-            Channel stream = ctx.channel();
-            stream.config().setAutoRead(false).setAllocator(stream.parent().config().getAllocator());
-            // Named: a handler added without a name costs a name search on every stream. No flow control handler:
-            // with auto-read off a stream channel hands on one frame per read, and the codec makes at most one
-            // message of a frame, so each read the proxy asks for brings at most one message.
-            ChannelPipeline p = stream.pipeline();
-            p.addLast("stream-errors", Http2StreamErrorGuard.INSTANCE);
-            p.addLast("extended-connect", Http2WebSocketRequests.INSTANCE);
-            p.addLast("http", Http2StreamMessages.INSTANCE);
-            p.addLast("proxy", new ProxyHandler(px, info, true, null));
-        }
     }
 
     /** Waits for the PROXY protocol header, then builds the rest of the pipeline with the real client address. */

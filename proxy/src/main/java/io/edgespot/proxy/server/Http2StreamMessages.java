@@ -3,6 +3,7 @@ package io.edgespot.proxy.server;
 import io.edgespot.proxy.http.FieldList;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -29,9 +30,10 @@ import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2StreamFrame;
 import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.netty.util.ReferenceCountUtil;
+import java.util.function.Supplier;
 
 /**
- * The HTTP/1 messages of one HTTP/2 stream, on the server side: a request's frames become the request objects
+ * The first handler of every HTTP/2 stream, and its HTTP/1 messages, on the server side: a request's frames become the request objects
  * the proxy handles over HTTP/1.1, and the response objects it writes become frames. Frame for frame what Netty's
  * {@code Http2StreamFrameToHttpObjectCodec} makes, with Netty's conversions of the fields, but without what that
  * general codec costs on every stream: the message lists and promise combiners of a message-to-message codec, a
@@ -39,7 +41,8 @@ import io.netty.util.ReferenceCountUtil;
  *
  * <ul>
  *   <li>HEADERS that end the stream: a full request with an empty body; HEADERS that do not: a request head,
- *       marked chunked when it has no content-length, as an HTTP/1.1 request with a body of unknown length is;
+ *       marked chunked when it has no content-length, as an HTTP/1.1 request with a body of unknown length is, or
+ *       the HTTP/1.1 handshake of a WebSocket for an extended CONNECT ({@link Http2WebSocketRequests});
  *       HEADERS after DATA: the trailers, in the last content.</li>
  *   <li>DATA: the body, its last piece where the frame ends the stream. The frame's buffer moves into it.</li>
  *   <li>Another stream frame (of an unknown type) is dropped, where Netty's codec passes it on: the proxy asks
@@ -54,19 +57,53 @@ import io.netty.util.ReferenceCountUtil;
  * the second. Field values are not checked here: the frame codec has checked the request's fields and the request
  * guard checks every value; a response's fields come from the strict response decoder, the cache (checked when
  * stored) or edgespot itself.
+ *
+ * <p>One instance serves every stream of a connection, and builds each stream's pipeline: in front, itself, which
+ * also ends stream errors where they arrive ({@link Http2StreamErrors}); behind it, a proxy handler of the stream's
+ * own. Two handlers per stream, where each more costs every stream a context, its set-up and a hop per event.
  */
 @ChannelHandler.Sharable
 final class Http2StreamMessages extends ChannelDuplexHandler {
 
-    static final Http2StreamMessages INSTANCE = new Http2StreamMessages();
+    /** The codec alone, for a pipeline whose handlers are added by its owner. */
+    static final Http2StreamMessages INSTANCE = new Http2StreamMessages(null);
 
-    private Http2StreamMessages() {
+    private final Supplier<ChannelHandler> proxy;
+
+    /**
+     * @param proxy makes the handler placed behind the codec on each stream, or null for none
+     */
+    Http2StreamMessages(Supplier<ChannelHandler> proxy) {
+        this.proxy = proxy;
+    }
+
+    /**
+     * Readies a new stream: read on demand and from the connection's allocator, and its proxy handler behind this.
+     * Without a flow control handler: with auto-read off a stream channel hands on one frame per read, and this makes
+     * at most one message of a frame, so each read the proxy asks for brings at most one message.
+     */
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        if (proxy == null) {
+            return;
+        }
+        Channel stream = ctx.channel();
+        stream.config().setAutoRead(false).setAllocator(stream.parent().config().getAllocator());
+        ctx.pipeline().addLast("proxy", proxy.get()); // named: an unnamed handler costs a name search
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (!Http2StreamErrors.absorbed(cause)) {
+            ctx.fireExceptionCaught(cause);
+        }
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Http2Exception {
         if (msg instanceof Http2HeadersFrame f) {
-            ctx.fireChannelRead(request(f));
+            ctx.fireChannelRead(Http2WebSocketRequests.isWebSocketConnect(f) ? Http2WebSocketRequests.upgradeRequest(f)
+                    : request(f));
         } else if (msg instanceof Http2DataFrame d) {
             ByteBuf content = d.content();
             ctx.fireChannelRead(d.isEndStream() ? new DefaultLastHttpContent(content, FieldList.FACTORY)

@@ -18,6 +18,9 @@ import io.netty.util.ReferenceCountUtil;
  * with END_STREAM before the channel closes. The client's END_STREAM or RST_STREAM closes the channel, which
  * the tunnel hears as the client going away.
  *
+ * <p>It is the stream's first handler from then on (the message codec is gone), so it ends stream errors where
+ * they arrive, as the codec did ({@link Http2StreamErrors}).
+ *
  * <p>Back-pressure is the stream's: the tunnel stops reading a stream whose peer is not writable, and a stream
  * that is not read returns no flow-control window to the client.
  */
@@ -44,6 +47,13 @@ final class Http2WebSocketFraming extends ChannelDuplexHandler {
         }
         if (endStream) {
             ctx.channel().close();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (!Http2StreamErrors.absorbed(cause)) {
+            ctx.fireExceptionCaught(cause);
         }
     }
 

@@ -1,9 +1,6 @@
 package io.edgespot.proxy.server;
 
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -21,23 +18,19 @@ import java.util.Base64;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Sits in front of the HTTP/2 to HTTP/1 conversion of a stream and looks at the HEADERS frames that leave the
- * stream open (only the first of a stream may; Netty resets a stream on a second one without END_STREAM): an
- * extended CONNECT for WebSockets (RFC 8441: {@code :method CONNECT}, {@code :protocol websocket}) becomes the
- * HTTP/1.1 opening handshake the proxy forwards to origins (GET with {@code Upgrade: websocket},
- * {@code Connection: Upgrade}, a fresh {@code Sec-WebSocket-Key} and version 13), so that it takes the same
- * routing, admission and forwarding path as an HTTP/1.1 upgrade. Any other frame passes unchanged (a CONNECT
- * for another protocol, or one that ends the client's side of the stream at once, stays a CONNECT, which the
- * request guard answers 501). It stays in the pipeline, at the cost of a type check per frame: taking it out
- * would cost a pipeline change on every stream.
+ * The WebSocket requests of HTTP/2 streams (RFC 8441). The message codec of a stream ({@link Http2StreamMessages})
+ * asks it about each HEADERS frame that leaves the stream open (only the first of a stream may; Netty resets a
+ * stream on a second one without END_STREAM): an extended CONNECT for WebSockets ({@code :method CONNECT},
+ * {@code :protocol websocket}) becomes the HTTP/1.1 opening handshake the proxy forwards to origins (GET with
+ * {@code Upgrade: websocket}, {@code Connection: Upgrade}, a fresh {@code Sec-WebSocket-Key} and version 13), so
+ * that it takes the same routing, admission and forwarding path as an HTTP/1.1 upgrade. A CONNECT for another
+ * protocol, or one that ends the client's side of the stream at once, stays a CONNECT, which the request guard
+ * answers 501.
  *
  * <p>HTTP/2 clients cannot send {@code Connection} or {@code Upgrade} themselves (the HPACK decoder refuses
  * connection-specific fields), so an HTTP/2 request carrying them was made here.
  */
-@ChannelHandler.Sharable
-final class Http2WebSocketRequests extends ChannelInboundHandlerAdapter {
-
-    static final Http2WebSocketRequests INSTANCE = new Http2WebSocketRequests();
+final class Http2WebSocketRequests {
 
     private static final String WEBSOCKET = "websocket";
     private static final String WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
@@ -45,13 +38,9 @@ final class Http2WebSocketRequests extends ChannelInboundHandlerAdapter {
     private Http2WebSocketRequests() {
     }
 
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Http2Exception {
-        if (msg instanceof Http2HeadersFrame f && !f.isEndStream() && isWebSocketConnect(f.headers())) {
-            ctx.fireChannelRead(upgradeRequest(f));
-        } else {
-            ctx.fireChannelRead(msg);
-        }
+    /** Whether {@code f} opens a WebSocket: an extended CONNECT for {@code websocket} that leaves the stream open. */
+    static boolean isWebSocketConnect(Http2HeadersFrame f) {
+        return !f.isEndStream() && isWebSocketConnect(f.headers());
     }
 
     private static boolean isWebSocketConnect(Http2Headers h) {
@@ -80,7 +69,7 @@ final class Http2WebSocketRequests extends ChannelInboundHandlerAdapter {
     }
 
     /** The HTTP/1.1 handshake for an extended CONNECT; the client's subprotocols and extensions stay. */
-    private static FullHttpRequest upgradeRequest(Http2HeadersFrame f) throws Http2Exception {
+    static FullHttpRequest upgradeRequest(Http2HeadersFrame f) throws Http2Exception {
         Http2Headers h = f.headers();
         h.method(HttpMethod.GET.asciiName());
         h.remove(Http2Headers.PseudoHeaderName.PROTOCOL.value());

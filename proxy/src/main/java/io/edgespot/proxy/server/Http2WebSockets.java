@@ -29,8 +29,8 @@ import java.util.Set;
  */
 final class Http2WebSockets extends ChannelInboundHandlerAdapter {
 
-    /** The stream handlers that serve ordinary requests, removed when a stream becomes a WebSocket. */
-    static final String[] STREAM_HANDLERS = {"proxy", "http"};
+    /** The stream handler that serves ordinary requests, removed when a stream becomes a WebSocket. */
+    static final String[] STREAM_HANDLERS = {"proxy"};
 
     private final Set<Channel> streams = new HashSet<>();
     private ChannelHandlerContext ctx;
@@ -54,6 +54,7 @@ final class Http2WebSockets extends ChannelInboundHandlerAdapter {
         h.remove(HttpHeaderNames.SEC_WEBSOCKET_ACCEPT);
         stream.writeAndFlush(new DefaultHttp2HeadersFrame(h, false));
         stream.pipeline().addLast("ws-h2", new Http2WebSocketFraming());
+        stream.pipeline().remove(Http2StreamMessages.class); // bytes from now on, framed by the line above
         Http2WebSockets connection = stream.parent().pipeline().get(Http2WebSockets.class);
         if (connection != null) {
             connection.add(stream);

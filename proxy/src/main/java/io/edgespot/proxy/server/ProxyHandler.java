@@ -75,8 +75,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     private Exchange current;
     /** HTTP/2: a read was asked for and no message has come yet. */
     private boolean readPending;
-    /** HTTP/1.1: messages that arrived before the exchange wanted them, in order. */
-    private final java.util.ArrayDeque<Object> pending = new java.util.ArrayDeque<>();
+    /** HTTP/1.1: messages that arrived before the exchange wanted them, in order; null for an HTTP/2 stream. */
+    private final java.util.ArrayDeque<Object> pending;
     /** HTTP/1.1: the exchange wants the next message. */
     private boolean wantMessage;
     private boolean dispatching;
@@ -99,6 +99,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         this.info = info;
         this.http2 = http2;
         this.timeouts = timeouts;
+        this.pending = http2 ? null : new java.util.ArrayDeque<>();
     }
 
     @Override
@@ -228,7 +229,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             current.onDownstreamClosed();
         }
         Object msg;
-        while ((msg = pending.poll()) != null) {
+        while (pending != null && (msg = pending.poll()) != null) {
             ReferenceCountUtil.release(msg);
         }
         cancel(timer);
@@ -239,7 +240,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
         Object msg;
-        while ((msg = pending.poll()) != null) {
+        while (pending != null && (msg = pending.poll()) != null) {
             ctx.fireChannelRead(msg); // a WebSocket tunnel takes over: whatever came after the upgrade is its
         }
         cancel(timer);

@@ -1,17 +1,13 @@
 package io.edgespot.proxy.server;
 
-import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Exception;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * First handler of every HTTP/2 stream channel: lets a stream error reach the client with its own error code
- * (RFC 9113 §5.4.2: "An endpoint that detects a stream error sends a RST_STREAM frame ... that contains the error
- * code for the type of error").
+ * Lets a stream error reach the client with its own error code (RFC 9113 §5.4.2: "An endpoint that detects a stream
+ * error sends a RST_STREAM frame ... that contains the error code for the type of error").
  * <p>
  * When Netty's decoder finds a stream error on a live stream — DATA or HEADERS on a half-closed (remote) stream
  * (STREAM_CLOSED, §5.1), a second HEADERS without END_STREAM, pseudo-header fields in trailers, a missing request
@@ -20,26 +16,24 @@ import org.slf4j.LoggerFactory;
  * §6.9) or a stream window pushed past 2^31-1 (FLOW_CONTROL_ERROR, §6.9.1) — the multiplexer passes the error
  * down the stream's pipeline and then closes the stream channel with that error, which sends the RST_STREAM.
  * Any handler that closes the channel on {@code exceptionCaught} first (as the proxy handler does) turns that
- * into a plain close, and a plain close resets with CANCEL. This guard ends the event here, so the
- * multiplexer's close carries the right code; the handlers behind it see the channel go inactive, as on a
- * client reset. Other exceptions pass on unchanged.
+ * into a plain close, and a plain close resets with CANCEL. So the first handler of every stream, the message codec
+ * ({@link Http2StreamMessages}) or, once the stream carries a WebSocket, its framing ({@link Http2WebSocketFraming}),
+ * ends such an event where it arrives; the multiplexer's close then carries the right code, and the handlers behind
+ * it see the channel go inactive, as on a client reset. Other exceptions pass on unchanged.
  */
-@ChannelHandler.Sharable
-final class Http2StreamErrorGuard extends ChannelInboundHandlerAdapter {
+final class Http2StreamErrors {
 
-    static final Http2StreamErrorGuard INSTANCE = new Http2StreamErrorGuard();
+    private static final Logger LOG = LoggerFactory.getLogger(Http2StreamErrors.class);
 
-    private static final Logger LOG = LoggerFactory.getLogger(Http2StreamErrorGuard.class);
-
-    private Http2StreamErrorGuard() {
+    private Http2StreamErrors() {
     }
 
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    /** Whether {@code cause} is a stream error, which the stream's first handler then ends without passing it on. */
+    static boolean absorbed(Throwable cause) {
         if (Http2CodecUtil.getEmbeddedHttp2Exception(cause) instanceof Http2Exception.StreamException e) {
             LOG.debug("HTTP/2 stream {} reset with {}: {}", e.streamId(), e.error(), e.getMessage());
-            return;
+            return true;
         }
-        ctx.fireExceptionCaught(cause);
+        return false;
     }
 }
