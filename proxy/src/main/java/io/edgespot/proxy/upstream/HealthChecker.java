@@ -12,7 +12,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
@@ -35,7 +34,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Active HTTP health checks: every interval, one {@code GET} per endpoint on a fresh connection (TLS as the
  * cluster's traffic), a 2xx passing. An endpoint turns unhealthy after the unhealthy threshold of consecutive
- * failures and healthy again after the healthy threshold of consecutive passes.
+ * failures and healthy again after the healthy threshold of consecutive passes. Over HTTP/1.1 the answer is read by
+ * the strict decoder the proxy reads origins' responses with, so an endpoint whose answers the proxy would refuse
+ * (502) does not pass.
  *
  * <p>Runs on one event loop; probes are small and bounded by the check's timeout.
  */
@@ -133,7 +134,7 @@ public final class HealthChecker {
                             ch.pipeline().addLast(ssl.newHandler(ch.alloc(), name, ep.port()));
                         }
                         if (!wantH2) {
-                            ch.pipeline().addLast(new HttpClientCodec(), answer);
+                            ch.pipeline().addLast(new ResponseDecoder(UpstreamPool.MAX_RESPONSE_HEAD_BYTES), answer);
                         }
                     }
                 });
@@ -162,7 +163,7 @@ public final class HealthChecker {
                     result.trySuccess(false);
                     ch.close();
                 } else if (tls != null && !ApplicationProtocolNames.HTTP_2.equals(tls.applicationProtocol())) {
-                    ch.pipeline().addLast(new HttpClientCodec(), answer);
+                    ch.pipeline().addLast(new ResponseDecoder(UpstreamPool.MAX_RESPONSE_HEAD_BYTES), answer);
                     ch.writeAndFlush(req);
                 } else {
                     H2Connection.installOn(ch.pipeline(), H2Connection.newCodec(), new ChannelInboundHandlerAdapter() {
@@ -203,7 +204,8 @@ public final class HealthChecker {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
             if (msg instanceof HttpResponse r) {
-                result.trySuccess(r.status().code() / 100 == 2);
+                // a response the strict decoder refused fails, as the proxy would answer 502 for it
+                result.trySuccess(r.decoderResult().isSuccess() && r.status().code() / 100 == 2);
                 ctx.close();
             }
         }

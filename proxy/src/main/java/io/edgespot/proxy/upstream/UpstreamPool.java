@@ -63,7 +63,7 @@ public final class UpstreamPool {
     private ScheduledFuture<?> sweeper;
     private static final long SWEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     /** The largest response head (status line and fields) an origin may send; a larger one gets 502. */
-    private static final int MAX_RESPONSE_HEAD_BYTES = 64 * 1024;
+    static final int MAX_RESPONSE_HEAD_BYTES = 64 * 1024;
 
     public UpstreamPool(EventLoop loop, Connector connector, EdgeMetrics metrics, Neighbours neighbours) {
         this.loop = loop;

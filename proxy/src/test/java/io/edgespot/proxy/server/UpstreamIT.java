@@ -254,6 +254,26 @@ final class UpstreamIT {
     }
 
     @Test
+    void anEndpointWhoseAnswersTheProxyRefusesFailsItsHealthChecks() throws Exception {
+        // A folded field line (obs-fold): the strict response decoder refuses it, so every request sent to this
+        // endpoint would be answered 502. The health check reads with the same decoder and must not call it healthy
+        // (a lenient decoder joins the lines and sees a 200).
+        TestOrigin a = origin("a");
+        CannedOrigin b = new CannedOrigin("HTTP/1.1 200 OK\r\nX-Note: first\r\n second\r\nContent-Length: 2\r\n\r\nok");
+        closeables.add(b);
+        start("""
+                app: { endpoints: [ "127.0.0.1:%d", "127.0.0.1:%d" ], healthCheck: { interval: 100ms, timeout: 500ms, unhealthyThreshold: 2, healthyThreshold: 2 } }
+                """.formatted(a.port(), b.port()), "- { to: app }");
+        await("b checked and marked unhealthy", Duration.ofSeconds(5), () -> b.answered.get() >= 2 && healthy() == 1);
+        for (int i = 0; i < 6; i++) {
+            HttpResponse<String> r = get("/canned/" + i);
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(servedBy(r)).isEqualTo("a");
+        }
+        assertThat(a.count("/canned")).isEqualTo(6);
+    }
+
+    @Test
     void consecutive5xxEjectAnEndpoint() throws Exception {
         TestOrigin a = origin("a");
         TestOrigin b = origin("b");
@@ -714,6 +734,45 @@ final class UpstreamIT {
                     }
                 }
             }, "dropper");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+        }
+    }
+
+    /** An upstream that answers every connection's first request head with the same bytes, then closes it. */
+    private static final class CannedOrigin implements AutoCloseable {
+        final ServerSocket server;
+        final AtomicInteger answered = new AtomicInteger();
+
+        CannedOrigin(String answer) throws IOException {
+            server = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+            byte[] bytes = answer.getBytes(StandardCharsets.ISO_8859_1);
+            Thread t = new Thread(() -> {
+                while (!server.isClosed()) {
+                    try (Socket s = server.accept()) {
+                        s.setSoTimeout(5000);
+                        StringBuilder seen = new StringBuilder();
+                        InputStream in = s.getInputStream();
+                        byte[] buf = new byte[4096];
+                        for (int n; seen.indexOf("\r\n\r\n") < 0 && (n = in.read(buf)) > 0; ) {
+                            seen.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
+                        }
+                        s.getOutputStream().write(bytes);
+                        answered.incrementAndGet();
+                    } catch (IOException e) {
+                        // closed, or a client that went away
+                    }
+                }
+            }, "canned-origin");
             t.setDaemon(true);
             t.start();
         }
