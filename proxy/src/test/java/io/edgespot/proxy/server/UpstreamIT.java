@@ -259,12 +259,13 @@ final class UpstreamIT {
         // endpoint would be answered 502. The health check reads with the same decoder and must not call it healthy
         // (a lenient decoder joins the lines and sees a 200).
         TestOrigin a = origin("a");
-        CannedOrigin b = new CannedOrigin("HTTP/1.1 200 OK\r\nX-Note: first\r\n second\r\nContent-Length: 2\r\n\r\nok");
+        ScriptedUpstream b = new ScriptedUpstream("\r\n\r\n",
+                "HTTP/1.1 200 OK\r\nX-Note: first\r\n second\r\nContent-Length: 2\r\n\r\nok");
         closeables.add(b);
         start("""
                 app: { endpoints: [ "127.0.0.1:%d", "127.0.0.1:%d" ], healthCheck: { interval: 100ms, timeout: 500ms, unhealthyThreshold: 2, healthyThreshold: 2 } }
                 """.formatted(a.port(), b.port()), "- { to: app }");
-        await("b checked and marked unhealthy", Duration.ofSeconds(5), () -> b.answered.get() >= 2 && healthy() == 1);
+        await("b checked and marked unhealthy", Duration.ofSeconds(5), () -> b.finished.get() >= 2 && healthy() == 1);
         for (int i = 0; i < 6; i++) {
             HttpResponse<String> r = get("/canned/" + i);
             assertThat(r.statusCode()).isEqualTo(200);
@@ -386,7 +387,7 @@ final class UpstreamIT {
     @Test
     void streamedPostIsNotRetriedOnceBytesWentUpstream() throws Exception {
         TestOrigin a = origin("a");
-        try (Dropper dropper = new Dropper("hello")) {
+        try (ScriptedUpstream dropper = ScriptedUpstream.dropper("hello")) {
             // round robin starts at the first endpoint: the first request goes to the dropper
             start("""
                     app: { endpoints: [ "127.0.0.1:%d", "127.0.0.1:%d" ] }
@@ -398,7 +399,7 @@ final class UpstreamIT {
                         + "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n").getBytes(StandardCharsets.ISO_8859_1));
                 s.getOutputStream().flush();
                 await("the dropper received the first body bytes and reset", Duration.ofSeconds(5),
-                        () -> dropper.dropped.get() == 1);
+                        () -> dropper.finished.get() == 1);
                 String answer = readAvailable(s, 3000);
                 assertThat(RawHttp.status(answer)).as(answer).isEqualTo(502);
             }
@@ -411,12 +412,12 @@ final class UpstreamIT {
     void getResetAfterSendingIsRetriedOnTheOtherEndpoint() throws Exception {
         // the counterpart of the POST test: the same failure on a GET without a body is replayed
         TestOrigin a = origin("a");
-        try (Dropper dropper = new Dropper("\r\n\r\n")) {
+        try (ScriptedUpstream dropper = ScriptedUpstream.dropper("\r\n\r\n")) {
             start("""
                     app: { endpoints: [ "127.0.0.1:%d", "127.0.0.1:%d" ] }
                     """.formatted(dropper.port(), a.port()), "- { to: app, retry: { attempts: 1 } }");
             HttpResponse<String> r = get("/get-reset");
-            assertThat(dropper.dropped.get()).isEqualTo(1);
+            assertThat(dropper.finished.get()).isEqualTo(1);
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(a.count("/get-reset")).isEqualTo(1);
         }
@@ -708,13 +709,17 @@ final class UpstreamIT {
         return out.toString(StandardCharsets.ISO_8859_1);
     }
 
-    /** An upstream that accepts, reads until it has received {@code marker}, then resets the connection. */
-    private static final class Dropper implements AutoCloseable {
+    /**
+     * An upstream that reads each connection until {@code marker} has come, then writes {@code answer} and closes
+     * it, or without an answer resets it.
+     */
+    private static final class ScriptedUpstream implements AutoCloseable {
         final ServerSocket server;
         final AtomicInteger accepted = new AtomicInteger();
-        final AtomicInteger dropped = new AtomicInteger();
+        /** Connections answered, or reset when there is no answer. */
+        final AtomicInteger finished = new AtomicInteger();
 
-        Dropper(String marker) throws IOException {
+        ScriptedUpstream(String marker, String answer) throws IOException {
             server = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
             Thread t = new Thread(() -> {
                 while (!server.isClosed()) {
@@ -727,54 +732,24 @@ final class UpstreamIT {
                         for (int n; seen.indexOf(marker) < 0 && (n = in.read(buf)) > 0; ) {
                             seen.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
                         }
-                        s.setSoLinger(true, 0); // reset
-                        dropped.incrementAndGet();
-                    } catch (IOException e) {
-                        // closed
-                    }
-                }
-            }, "dropper");
-            t.setDaemon(true);
-            t.start();
-        }
-
-        int port() {
-            return server.getLocalPort();
-        }
-
-        @Override
-        public void close() throws IOException {
-            server.close();
-        }
-    }
-
-    /** An upstream that answers every connection's first request head with the same bytes, then closes it. */
-    private static final class CannedOrigin implements AutoCloseable {
-        final ServerSocket server;
-        final AtomicInteger answered = new AtomicInteger();
-
-        CannedOrigin(String answer) throws IOException {
-            server = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
-            byte[] bytes = answer.getBytes(StandardCharsets.ISO_8859_1);
-            Thread t = new Thread(() -> {
-                while (!server.isClosed()) {
-                    try (Socket s = server.accept()) {
-                        s.setSoTimeout(5000);
-                        StringBuilder seen = new StringBuilder();
-                        InputStream in = s.getInputStream();
-                        byte[] buf = new byte[4096];
-                        for (int n; seen.indexOf("\r\n\r\n") < 0 && (n = in.read(buf)) > 0; ) {
-                            seen.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
+                        if (answer == null) {
+                            s.setSoLinger(true, 0); // reset
+                        } else {
+                            s.getOutputStream().write(answer.getBytes(StandardCharsets.ISO_8859_1));
                         }
-                        s.getOutputStream().write(bytes);
-                        answered.incrementAndGet();
+                        finished.incrementAndGet();
                     } catch (IOException e) {
                         // closed, or a client that went away
                     }
                 }
-            }, "canned-origin");
+            }, "scripted-upstream");
             t.setDaemon(true);
             t.start();
+        }
+
+        /** An upstream that resets each connection once {@code marker} has come. */
+        static ScriptedUpstream dropper(String marker) throws IOException {
+            return new ScriptedUpstream(marker, null);
         }
 
         int port() {
