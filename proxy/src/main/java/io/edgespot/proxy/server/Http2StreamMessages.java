@@ -33,11 +33,12 @@ import io.netty.util.ReferenceCountUtil;
 import java.util.function.Supplier;
 
 /**
- * The first handler of every HTTP/2 stream, and its HTTP/1 messages, on the server side: a request's frames become the request objects
- * the proxy handles over HTTP/1.1, and the response objects it writes become frames. Frame for frame what Netty's
- * {@code Http2StreamFrameToHttpObjectCodec} makes, with Netty's conversions of the fields, but without what that
- * general codec costs on every stream: the message lists and promise combiners of a message-to-message codec, a
- * pooled buffer for the empty body of every request without one, and a second check of every field.
+ * The first handler of every HTTP/2 stream, and its HTTP/1 messages, on the server side: a request's frames become
+ * the request objects the proxy handles over HTTP/1.1, and the response objects it writes become frames. Frame for
+ * frame what Netty's {@code Http2StreamFrameToHttpObjectCodec} makes, with Netty's conversions of the fields, but
+ * without what that general codec costs on every stream: the message lists and promise combiners of a
+ * message-to-message codec, a pooled buffer for the empty body of every request without one, and a second check of
+ * every field.
  *
  * <ul>
  *   <li>HEADERS that end the stream: a full request with an empty body; HEADERS that do not: a request head,
@@ -102,8 +103,8 @@ final class Http2StreamMessages extends ChannelDuplexHandler {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Http2Exception {
         if (msg instanceof Http2HeadersFrame f) {
-            ctx.fireChannelRead(Http2WebSocketRequests.isWebSocketConnect(f) ? Http2WebSocketRequests.upgradeRequest(f)
-                    : request(f));
+            boolean webSocket = Http2WebSocketRequests.isWebSocketConnect(f);
+            ctx.fireChannelRead(webSocket ? Http2WebSocketRequests.upgradeRequest(f) : request(f));
         } else if (msg instanceof Http2DataFrame d) {
             ByteBuf content = d.content();
             ctx.fireChannelRead(d.isEndStream() ? new DefaultLastHttpContent(content, FieldList.FACTORY)
