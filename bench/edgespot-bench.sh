@@ -6,6 +6,7 @@
 #   SECTIONS=main ./edgespot-bench.sh                 # plain-HTTP and cache-hit table only (about 6 min)
 #   SECTIONS=setup ./edgespot-bench.sh                # render the configs, make the keys, 'edgespot check' them
 #   SECTIONS=main EQUAL_HEADERS_PEER=1 ./edgespot-bench.sh   # + nginx-proxy-headers: nginx doing edgespot's header work
+#   SECTIONS=tls EQUAL_HEADERS_PEER=1 ./edgespot-bench.sh    # + nginx-tls-headers-h1/-h2, the same over TLS
 #   EDGESPOT_GC=G1GC EDGESPOT_HEAP=1g ./edgespot-bench.sh
 #
 # Three edgespot JVMs, each pinned by the harness to SERVER_CPU like every peer, with the GC, a fixed heap
@@ -40,7 +41,8 @@ EDGESPOT_PORT=${EDGESPOT_PORT:-18090}        # plain listener (main table, WebSo
 EDGESPOT_TLS_PORT=${EDGESPOT_TLS_PORT:-18490}
 EDGESPOT_CACHE=${EDGESPOT_CACHE:-1}          # 1 = the two cache candidates below in the main table
 EQUAL_HEADERS_PEER=${EQUAL_HEADERS_PEER:-0}  # 1 = nginx-proxy-headers too: nginx-proxy doing edgespot's header work
-NGINX_HEADERS_PORT=18086                     # the listen port in nginx-proxy-headers.conf
+NGINX_HEADERS_PORT=18086                     # the plain listen port in nginx-proxy-headers.conf
+NGINX_TLS_HEADERS_PORT=18447                 # its TLS listen port
 EDGESPOT_CACHE_PORT=${EDGESPOT_CACHE_PORT:-18091}              # edgespot-cache (encrypted entries)
 EDGESPOT_CACHE_PLAIN_PORT=${EDGESPOT_CACHE_PLAIN_PORT:-18092}  # edgespot-cache-plain (benchmark-only, in clear)
 
@@ -112,10 +114,12 @@ $CANDIDATE_NAME-cache-plain|$EDGESPOT_CACHE_PLAIN_PORT|cache|java $JAVA_FLAGS -c
   export BENCH_COST_PAIRS=${BENCH_COST_PAIRS:-$CANDIDATE_NAME-cache:$CANDIDATE_NAME-cache-plain}
 fi
 if [ "$EQUAL_HEADERS_PEER" = 1 ]; then
-  # an extra row in the main table, with its ratio to nginx-proxy: what the same header work costs nginx
+  # an extra row in the main table, with its ratio to nginx-proxy: what the same header work costs nginx,
   CANDIDATE_CONF+=" $HERE/nginx-proxy-headers.conf"
   CANDIDATE_EXTRA+="${CANDIDATE_EXTRA:+$'\n'}nginx-proxy-headers|$NGINX_HEADERS_PORT|proxy|nginx -g 'daemon off;' -c \$RUN_DIR/conf/nginx-proxy-headers.conf"
   export CANDIDATE_EXTRA
+  # and two rows in the TLS table, nginx-tls-headers-h1 and -h2, against nginx-tls-h1 and -h2
+  export TLS_EXTRA="nginx-tls-headers=$NGINX_TLS_HEADERS_PORT"
 fi
 export CANDIDATE_CHECK=$CHECK
 # One JVM holds both sockets of every proxied WebSocket under the 20000-fd hard limit: 9000, for every proxy.
