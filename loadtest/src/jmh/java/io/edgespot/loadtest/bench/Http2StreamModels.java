@@ -28,18 +28,18 @@ import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2FrameAdapter;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2FrameStream;
-import io.netty.handler.codec.http2.Http2StreamFrame;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamFrame;
 import io.netty.util.ReferenceCountUtil;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * BENCHMARK-ONLY: an HTTP/2 server without TLS (h2c, prior knowledge) that answers every request with the same
- * 1 KiB, built in one of three ways, so that a load run against each shows what the way itself costs
- * per request. Nothing else differs: one event loop, the same response, the same flushing (once per read of the
+ * 1 KiB, built in one of three ways, so that a load run against each shows what the way itself costs per request.
+ * Nothing else differs: one event loop, the same response, the same flushing (once per read of the
  * connection).
  *
  * <ul>
@@ -140,13 +140,18 @@ public final class Http2StreamModels implements AutoCloseable {
                 .addInt("content-length", BODY_BYTES);
     }
 
+    /** Whether {@code msg} is the frame that ends a request: HEADERS or DATA with END_STREAM. */
+    private static boolean endsRequest(Object msg) {
+        return msg instanceof Http2HeadersFrame h && h.isEndStream()
+                || msg instanceof Http2DataFrame d && d.isEndStream();
+    }
+
     /** Per stream, in the stream's channel: answers once the request has ended. */
     @ChannelHandler.Sharable
     private final class StreamAnswer extends ChannelInboundHandlerAdapter {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            boolean ended = msg instanceof Http2HeadersFrame h && h.isEndStream()
-                    || msg instanceof Http2DataFrame d && d.isEndStream();
+            boolean ended = endsRequest(msg);
             ReferenceCountUtil.release(msg);
             if (ended) {
                 ctx.write(new DefaultHttp2HeadersFrame(responseHeaders()));
@@ -161,8 +166,7 @@ public final class Http2StreamModels implements AutoCloseable {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             Http2FrameStream stream = msg instanceof Http2StreamFrame f ? f.stream() : null;
-            boolean ended = msg instanceof Http2HeadersFrame h && h.isEndStream()
-                    || msg instanceof Http2DataFrame d && d.isEndStream();
+            boolean ended = endsRequest(msg);
             ReferenceCountUtil.release(msg);
             if (ended) {
                 ctx.write(new DefaultHttp2HeadersFrame(responseHeaders()).stream(stream));
