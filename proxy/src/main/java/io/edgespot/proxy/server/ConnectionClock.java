@@ -15,6 +15,8 @@ abstract class ConnectionClock extends ChannelInboundHandlerAdapter {
     /** The handler's context, set when it joins the pipeline. */
     protected ChannelHandlerContext ctx;
     private ScheduledFuture<?> timer;
+    /** When the armed timer goes off. */
+    private long timerAt;
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
@@ -40,7 +42,21 @@ abstract class ConnectionClock extends ChannelInboundHandlerAdapter {
     }
 
     protected final void arm(long delayNanos) {
+        timerAt = now() + Math.max(0, delayNanos);
         timer = ctx.executor().schedule(this::fire, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Makes sure the timer goes off by {@code deadline} ({@link #now()}'s clock). A later deadline leaves it as it
+     * is: {@link #expired()} then finds what is still to come and arms for that, so deadlines that follow one
+     * another schedule nothing each.
+     */
+    protected final void armBy(long deadline) {
+        if (timer != null && timerAt - deadline <= 0) {
+            return;
+        }
+        cancel();
+        arm(deadline - now());
     }
 
     /** The event loop's clock, in nanoseconds. */

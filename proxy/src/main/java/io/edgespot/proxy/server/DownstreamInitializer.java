@@ -21,7 +21,6 @@ import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
-import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
@@ -39,9 +38,8 @@ import org.slf4j.LoggerFactory;
  *   [PROXY header] → [SNI → TLS → ALPN] → HTTP/1.1: timeouts, strict codec, guard, proxy
  *                                        HTTP/2:   closed-stream gate, frame codec (stream, reset and
  *                                                  CONTINUATION limits, request pseudo-header checks), idle
- *                                                  clock (runs while no stream is open), drain/WebSockets,
- *                                                  multiplexer → per stream: message codec (stream
- *                                                  errors, extended CONNECT of RFC 8441 to upgrade), proxy
+ *                                                  clock (runs while no stream is open), streams (a proxy
+ *                                                  per stream, stream errors, WebSockets, drain)
  * </pre>
  * A connection over the instance's connection bound is closed at accept, and so is one over the per-client bound,
  * once the client's address is known (after the PROXY header, when the listener takes one).
@@ -54,8 +52,9 @@ final class DownstreamInitializer extends ChannelInitializer<Channel> {
      * The write marks of an HTTP/2 connection. With Netty's 32/64 KiB, the marks of an HTTP/1.1 connection, a single
      * 64 KiB response turns the connection unwritable, and every change walks every open stream to turn it too; at
      * 64 KiB over h2 that churn cost 7-8 % of the throughput. These marks only decide when the HTTP/2 flow controller
-     * hands queued frames to the socket. What a connection holds stays bounded per stream, by each stream channel's
-     * own marks (Netty's 64 KiB of writes not yet on the wire), which stop the stream reading from its origin.
+     * hands queued frames to the socket. What a connection holds stays bounded per stream, by each stream's own
+     * marks ({@link Http2Streams#STREAM_HIGH_BYTES} of writes not yet on the wire), which stop the stream reading
+     * from its origin.
      */
     private static final WriteBufferWaterMark HTTP2_WRITE_BUFFER = new WriteBufferWaterMark(256 * 1024, 512 * 1024);
 
@@ -132,7 +131,7 @@ final class DownstreamInitializer extends ChannelInitializer<Channel> {
         p.addLast("http", new StrictRequestDecoder(limits.maxUriBytes() + 32, limits.maxHeaderBytes(),
                 timeouts::headStarted));
         p.addLast("guard", new RequestGuard(limits, metrics, timeouts));
-        p.addLast("proxy", new ProxyHandler(px, info, false, timeouts));
+        p.addLast("proxy", new Http1Downstream(px, info, timeouts));
     }
 
     private void http2(ChannelPipeline p, ConnectionInfo info) {
@@ -158,9 +157,7 @@ final class DownstreamInitializer extends ChannelInitializer<Channel> {
         p.addLast("h2-gate", new Http2ClosedStreamGate(codec));
         p.addLast("h2", codec);
         p.addLast("idle", new Http2IdleTimeout(limits.idleTimeout(), codec.connection()));
-        p.addLast("h2-ws", new Http2WebSockets());
-        p.addLast("mux", new Http2MultiplexHandler(
-                new Http2StreamMessages(() -> new ProxyHandler(px, info, true, null))));
+        p.addLast("streams", new Http2Streams(px, info, codec.connection()));
         p.addLast("h2-errors", new ChannelInboundHandlerAdapter() {
             @Override
             public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {

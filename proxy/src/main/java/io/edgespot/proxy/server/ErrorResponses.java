@@ -1,6 +1,7 @@
 package io.edgespot.proxy.server;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -34,7 +35,7 @@ final class ErrorResponses {
      * @param close     whether the connection closes after it
      * @return the response, owning a heap buffer
      */
-    static FullHttpResponse build(Channel channel, HttpResponseStatus status, String reason, String requestId,
+    static FullHttpResponse build(ByteBufAllocator alloc, HttpResponseStatus status, String reason, String requestId,
                                   boolean close) {
         StringBuilder json = new StringBuilder(96).append("{\"status\":").append(status.code())
                 .append(",\"reason\":\"").append(reason).append('"');
@@ -42,7 +43,7 @@ final class ErrorResponses {
             json.append(",\"request_id\":\"").append(requestId).append('"');
         }
         json.append("}\n");
-        ByteBuf body = channel.alloc().buffer(json.length());
+        ByteBuf body = alloc.buffer(json.length());
         body.writeCharSequence(json, StandardCharsets.US_ASCII);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
         response.headers()
@@ -64,7 +65,7 @@ final class ErrorResponses {
     /** Writes an error response, closing the connection after it when asked. */
     static ChannelFuture send(Channel channel, HttpResponseStatus status, String reason, String requestId,
                               boolean close) {
-        ChannelFuture f = channel.writeAndFlush(build(channel, status, reason, requestId, close));
+        ChannelFuture f = channel.writeAndFlush(build(channel.alloc(), status, reason, requestId, close));
         if (close) {
             f.addListener(ChannelFutureListener.CLOSE);
         }

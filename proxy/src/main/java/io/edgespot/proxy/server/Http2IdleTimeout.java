@@ -13,7 +13,7 @@ import java.time.Duration;
  * with long pauses, keeps the connection busy; its own bounds are the route's timeouts. This is what the idle
  * timeout means over HTTP/1.1 too ({@link Http1Timeouts}), and what an Envoy or nginx user expects of it.
  *
- * <p>On expiry it passes {@link IdleStateEvent#ALL_IDLE_STATE_EVENT} on to {@link Http2WebSockets}, which closes
+ * <p>On expiry it passes {@link IdleStateEvent#ALL_IDLE_STATE_EVENT} on to {@link Http2Streams}, which closes
  * the connection (GOAWAY first). Sits after the frame codec, whose stream events it follows.
  *
  * <p>Nothing is scheduled per stream or per write: at most one timer is pending per connection, and when it fires

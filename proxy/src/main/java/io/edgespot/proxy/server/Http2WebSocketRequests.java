@@ -18,7 +18,7 @@ import java.util.Base64;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The WebSocket requests of HTTP/2 streams (RFC 8441). The message codec of a stream ({@link Http2StreamMessages})
+ * The WebSocket requests of HTTP/2 streams (RFC 8441). The message conversion of a stream ({@link Http2StreamMessages})
  * asks it about each HEADERS frame that leaves the stream open (only the first of a stream may; Netty resets a
  * stream on a second one without END_STREAM): an extended CONNECT for WebSockets ({@code :method CONNECT},
  * {@code :protocol websocket}) becomes the HTTP/1.1 opening handshake the proxy forwards to origins (GET with

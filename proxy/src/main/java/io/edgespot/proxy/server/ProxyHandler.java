@@ -17,10 +17,6 @@ import io.edgespot.proxy.upstream.EndpointState;
 import io.edgespot.proxy.upstream.UpstreamConnection;
 import io.edgespot.proxy.upstream.UpstreamPool;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
@@ -37,89 +33,76 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
+import java.util.ArrayDeque;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Proxies the requests of one downstream HTTP/1.1 connection, or of one HTTP/2 stream, to upstream clusters.
+ * Proxies the requests of one downstream HTTP/1.1 connection, or of one HTTP/2 stream, to upstream clusters. It
+ * writes to its client through a {@link Downstream}, and hears from it through the methods below: an HTTP/1.1
+ * connection's handler ({@link Http1Downstream}) or the streams of an HTTP/2 connection ({@link Http2Streams}).
  *
- * <p>Reads are manual on both sides. The downstream is read only when the exchange can take the next message
- * (the upstream connection is writable, or the previous response is complete), and the upstream only while the
- * downstream is writable, so bodies stream both ways with back-pressure and neither side is buffered whole.
- * HTTP/1.1 requests are taken one at a time, which keeps pipelined responses in order.
+ * <p>Reads are on demand on both sides. The downstream's messages are taken only when the exchange can take the
+ * next one (the upstream connection is writable, or the previous response is complete), and the upstream is read
+ * only while the downstream is writable, so bodies stream both ways with back-pressure and neither side is buffered
+ * whole. Requests are taken one at a time, which keeps pipelined HTTP/1.1 responses in order.
  */
-final class ProxyHandler extends ChannelInboundHandlerAdapter {
+final class ProxyHandler {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ProxyHandler.class);
     static final AsciiString CACHE_STATUS = AsciiString.cached("cache-status");
     /** The largest response body whose end waits for the event loop's batched flush: one full DATA frame. */
     private static final int BATCHED_BODY_BYTES = 16 * 1024;
     /** Tells the origin which Surrogate-Control targets this cache honours (RFC 9213 style targeting). */
     private static final AsciiString SURROGATE_CAPABILITY = AsciiString.cached("surrogate-capability");
+    /** Messages held before the downstream stops reading, and the fewer at which it reads again. */
+    private static final int PENDING_PAUSE = 64;
+    private static final int PENDING_RESUME = 16;
 
     private final ProxyContext px;
     private final ConnectionInfo info;
     private final boolean http2;
     private final Http1Timeouts timeouts;
-    private ChannelHandlerContext ctx;
+    private final Downstream down;
+    /** The event loop's batched flusher, for requests to origins. */
     private LoopFlusher flusher;
     private boolean started;
     private Exchange current;
-    /** HTTP/2: a read was asked for and no message has come yet. */
-    private boolean readPending;
-    /** HTTP/1.1: messages that arrived before the exchange wanted them, in order; null for an HTTP/2 stream. */
-    private final java.util.ArrayDeque<Object> pending;
-    /** HTTP/1.1: the exchange wants the next message. */
+    /**
+     * Messages that arrived before the exchange wanted them, in order. Over HTTP/1.1 the connection keeps reading
+     * (a keep-alive request then costs no epoll registration change) until this fills; an HTTP/2 stream's are
+     * bound by the flow-control window, given back as the body is taken.
+     */
+    private final ArrayDeque<Object> pending = new ArrayDeque<>();
+    /** The exchange wants the next message. */
     private boolean wantMessage;
     private boolean dispatching;
-    private static final int PENDING_PAUSE = 64;
-    private static final long LINGER_MILLIS = 2000;
-    /** After a lingering close began: everything the client still sends is dropped. */
-    private boolean discarding;
-    private static final int PENDING_RESUME = 16;
-    /** The one timer of this connection or stream; it fires at {@link #timerAt} and checks the exchange's deadlines. */
-    private ScheduledFuture<?> timer;
-    private long timerAt;
+    /** The downstream was told to stop reading. */
+    private boolean paused;
 
     /**
      * @param info     the connection's listener, client address and TLS tenant
-     * @param http2    this handler serves one HTTP/2 stream
+     * @param http2    this serves one HTTP/2 stream
      * @param timeouts the HTTP/1.1 connection's idle and head clocks; null for HTTP/2
+     * @param down     the client
      */
-    ProxyHandler(ProxyContext px, ConnectionInfo info, boolean http2, Http1Timeouts timeouts) {
+    ProxyHandler(ProxyContext px, ConnectionInfo info, boolean http2, Http1Timeouts timeouts, Downstream down) {
         this.px = px;
         this.info = info;
         this.http2 = http2;
         this.timeouts = timeouts;
-        this.pending = http2 ? null : new java.util.ArrayDeque<>();
+        this.down = down;
     }
 
-    @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        this.ctx = ctx;
-        this.flusher = px.flusher(ctx.channel().eventLoop());
-        if (ctx.channel().isActive()) {
-            start();
-        }
-    }
-
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-        start();
-        ctx.fireChannelActive();
-    }
-
-    private void start() {
+    /** The client is connected: waits for its first request. */
+    void start() {
         if (!started) {
             started = true;
+            flusher = px.flusher(down.eventLoop());
             awaitNext();
         }
     }
@@ -132,20 +115,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         read();
     }
 
-    /**
-     * Asks for the next downstream message.
-     *
-     * <p>HTTP/2 streams read on demand (auto-read off; a read there costs no system call). An HTTP/1.1 connection
-     * keeps auto-read on, so that a keep-alive request costs no epoll registration changes: what arrives while
-     * the exchange does not want it waits in {@link #pending}, in order, and reading pauses only when that queue
-     * fills (a pipelining or uploading client whose upstream is slower).
-     */
+    /** Asks for the next downstream message. */
     private void read() {
-        if (http2) {
-            readPending = true;
-            ctx.read();
-            return;
-        }
         wantMessage = true;
         drainPending();
     }
@@ -164,33 +135,18 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         } finally {
             dispatching = false;
         }
-        if (pending.size() < PENDING_RESUME && !ctx.channel().config().isAutoRead() && ctx.channel().isActive()) {
-            ctx.channel().config().setAutoRead(true);
+        if (paused && pending.size() < PENDING_RESUME) {
+            paused = false;
+            down.reading(true);
         }
     }
 
-    @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (http2 && readPending) {
-            ctx.read(); // a read that ended without a message: ask again, as auto-read off requires
-        }
-        ctx.fireChannelReadComplete();
-    }
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (http2) {
-            readPending = false;
-            dispatch(msg);
-            return;
-        }
-        if (discarding) {
-            ReferenceCountUtil.release(msg);
-            return;
-        }
+    /** A request head, body piece or end came from the client. */
+    void received(Object msg) {
         pending.add(msg);
-        if (pending.size() >= PENDING_PAUSE) {
-            ctx.channel().config().setAutoRead(false);
+        if (!paused && pending.size() >= PENDING_PAUSE) {
+            paused = true;
+            down.reading(false);
         }
         drainPending();
     }
@@ -199,101 +155,71 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         if (msg instanceof HttpRequest request) {
             if (current != null) {
                 ReferenceCountUtil.release(msg);
-                ctx.close();
+                down.abort();
                 return;
             }
             current = new Exchange(request);
             current.start();
         } else if (msg instanceof HttpContent content) {
             if (current != null && !current.requestComplete) {
+                down.consumed(content.content().readableBytes());
                 current.onRequestBody(content);
             } else {
-                content.release(); // the rest of a body nobody reads: its connection is closing
+                content.release(); // the rest of a body nobody reads: its connection or stream is closing
             }
         } else {
             ReferenceCountUtil.release(msg);
         }
     }
 
-    @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (current != null && ctx.channel().isWritable()) {
+    /** The client takes more again. */
+    void writable() {
+        if (current != null && down.isWritable()) {
             current.onDownstreamWritable();
         }
-        ctx.fireChannelWritabilityChanged();
     }
 
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
+    /** The client went away. */
+    void closed() {
         if (current != null) {
             current.onDownstreamClosed();
         }
-        Object msg;
-        while (pending != null && (msg = pending.poll()) != null) {
-            ReferenceCountUtil.release(msg);
-        }
-        cancel(timer);
-        timer = null;
-        ctx.fireChannelInactive();
+        handOver(ReferenceCountUtil::release);
     }
 
-    @Override
-    public void handlerRemoved(ChannelHandlerContext ctx) {
-        Object msg;
-        while (pending != null && (msg = pending.poll()) != null) {
-            ctx.fireChannelRead(msg); // a WebSocket tunnel takes over: whatever came after the upgrade is its
-        }
-        cancel(timer);
-        timer = null;
+    /** No exchange is under way: a drain may close the connection now. */
+    boolean idle() {
+        return current == null;
     }
 
-    /**
-     * Makes sure the timer fires by {@code deadline}. Exchanges on a keep-alive connection push their deadlines
-     * further out, so the timer set for the first one usually serves the next ones too and nothing is scheduled
-     * per request.
-     */
-    private void ensureTimer(long deadline) {
-        if (timer != null && timerAt <= deadline) {
-            return;
+    /** A WebSocket tunnel takes the connection over: whatever came after the upgrade request is its. */
+    void handOver(Consumer<Object> next) {
+        Object msg;
+        while ((msg = pending.poll()) != null) {
+            next.accept(msg);
         }
-        cancel(timer);
-        timerAt = deadline;
-        timer = ctx.executor().schedule(this::timerFired, Math.max(0, deadline - now()),
-                TimeUnit.NANOSECONDS);
     }
 
     /** The event loop's clock, which deadlines and timers share. */
     private long now() {
-        return ctx.executor().ticker().nanoTime();
+        return down.eventLoop().ticker().nanoTime();
     }
 
-    private void timerFired() {
-        timer = null;
-        if (current != null) {
-            long next = current.checkDeadlines(now());
-            if (next != 0) {
-                ensureTimer(next);
-            }
+    /**
+     * Acts on the exchange's deadlines that have passed by {@code now}, for the downstream's timer.
+     *
+     * @return the next deadline, or 0 for none
+     */
+    long checkDeadlines(long now) {
+        return current == null ? 0 : current.checkDeadlines(now);
+    }
+
+    /** Writes one of the proxy's own answers, and closes the connection (an HTTP/2 stream: ends it) after it. */
+    private void sendError(FullHttpResponse error, boolean close) {
+        down.writeAndFlush(error);
+        if (close) {
+            down.close();
         }
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof DrainEvent) {
-            if (!http2 && current == null) {
-                ctx.close();
-            }
-        } else if (!(evt instanceof SslHandshakeCompletionEvent)) {
-            ctx.fireUserEventTriggered(evt);
-        } else {
-            ReferenceCountUtil.release(evt);
-        }
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.debug("downstream {} failed: {}", info.listener(), cause.toString());
-        ctx.close();
     }
 
     /** Sends a response the proxy made itself, then moves on to the next request or closes. */
@@ -306,32 +232,13 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         ex.finishMetrics(status.code());
         current = null;
         if (unreadBody) {
-            closeLingering(ErrorResponses.build(ctx.channel(), status, reason, ex.requestId, true));
+            down.answerAndClose(ErrorResponses.build(down.alloc(), status, reason, ex.requestId, true));
             return;
         }
-        ErrorResponses.send(ctx.channel(), status, reason, ex.requestId, close);
+        sendError(ErrorResponses.build(down.alloc(), status, reason, ex.requestId, close), close);
         if (!http2 && !close) {
             awaitNext(); // the request was read whole: an unread body closes above
         }
-    }
-
-    /**
-     * Answers while the client is still sending a body nobody will read, then closes the way servers must to
-     * have the answer read (RFC 9112 section 9.6): output shut down first, the rest of the input read and
-     * dropped for a short while, and only then the close. Closing at once would make the kernel reset the
-     * connection over the unread bytes, and the client could lose the answer.
-     */
-    private void closeLingering(io.netty.handler.codec.http.FullHttpResponse answer) {
-        discarding = true;
-        ctx.channel().config().setAutoRead(true);
-        ctx.writeAndFlush(answer).addListener(f -> {
-            if (ctx.channel() instanceof io.netty.channel.socket.DuplexChannel d && f.isSuccess()) {
-                d.shutdownOutput();
-                ctx.executor().schedule(() -> ctx.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
-            } else {
-                ctx.close();
-            }
-        });
     }
 
     /** One request and its response. */
@@ -465,10 +372,10 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             long total = route.timeouts().total().toNanos();
             if (total > 0) {
                 totalDeadline = startNanos + total;
-                ensureTimer(totalDeadline);
+                down.wakeBy(totalDeadline);
             }
             if (expectContinue) {
-                ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+                down.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
             }
             HttpCache cache = px.cache();
             if (cache != null && tenant.cached() && route.cache() && wsLease == null) {
@@ -501,7 +408,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             } else if (result instanceof LookupResult.Bypass bypass) {
                 forwardThroughCache(bypass.exchange());
             } else if (result instanceof LookupResult.Coalesced co) {
-                co.result().whenComplete((r, err) -> ctx.executor().execute(() -> {
+                co.result().whenComplete((r, err) -> down.eventLoop().execute(() -> {
                     if (err != null) {
                         attempt(null);
                     } else {
@@ -532,7 +439,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                     HttpMethod.GET, upstreamHead.uri(), upstreamHead.headers().copy());
             ex.requestHeadersToRemove().forEach(head.headers()::remove);
             ex.conditionalHeaders().forEach(head.headers()::set);
-            new BackgroundRefresh(px, c, head, ex).start(ctx.channel().eventLoop());
+            new BackgroundRefresh(px, c, head, ex).start(down.eventLoop());
         }
 
         /** Sends a response from the cache: the head, then the body one decrypted segment at a time. */
@@ -561,7 +468,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             responseStarted = true;
             cacheStatus = hit.cacheStatus();
             bytesSent = bodyless ? 0 : hit.body().length();
-            ctx.write(head);
+            down.write(head);
             hitBody = bodyless ? io.edgespot.cache.CachedBody.EMPTY : hit.body();
             hitNext = 0;
             hitOpened = 0;
@@ -576,13 +483,13 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             io.edgespot.cache.CachedBody body = hitBody;
             try {
                 while (hitNext < body.segmentCount()) {
-                    if (!ctx.channel().isWritable()) {
-                        ctx.flush(); // resumed by onDownstreamWritable
+                    if (!down.isWritable()) {
+                        down.flush(); // resumed by onDownstreamWritable
                         return;
                     }
-                    io.netty.buffer.ByteBuf segment = CacheBodies.openSegment(body, hitNext++, ctx.alloc());
+                    io.netty.buffer.ByteBuf segment = CacheBodies.openSegment(body, hitNext++, down.alloc());
                     hitOpened += segment.readableBytes();
-                    ctx.write(new io.netty.handler.codec.http.DefaultHttpContent(segment));
+                    down.write(new io.netty.handler.codec.http.DefaultHttpContent(segment));
                 }
             } catch (RuntimeException e) { // CacheIntegrityException: the client must see a cut, not an end
                 hitBody = null;
@@ -594,14 +501,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                 abortDownstream(); // the segments do not add up to the Content-Length already sent
                 return;
             }
-            ctx.write(LastHttpContent.EMPTY_LAST_CONTENT).addListener(f -> {
-                if (!f.isSuccess()) {
-                    abortDownstream();
-                    return;
-                }
-                responseComplete = true;
-                complete();
-            });
+            down.write(LastHttpContent.EMPTY_LAST_CONTENT);
+            responseComplete = true;
+            complete(); // before the flush, in which an HTTP/2 stream may close
             flushResponseEnd();
         }
 
@@ -637,20 +539,15 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         private void openTunnel(HttpResponse response) {
             cancelTimers();
             rt.forward().downstreamResponse(response, http2, !http2);
-            if (http2) {
-                Http2WebSockets.accept(ctx.channel(), response);
-            } else {
-                ctx.writeAndFlush(response);
-            }
+            WebSocketTunnel.Client client = down.upgrade(response);
             UpstreamConnection c = conn;
             conn = null;
             WebSocketCaps.Lease lease = wsLease;
             wsLease = null;
             finish(http2 ? 200 : 101);
             c.tunnel();
-            WebSocketTunnel t = WebSocketTunnel.open(ctx.channel(), c.channel(), tenant.name(), px.metrics(), lease,
-                    tenant.config().webSockets().idleTimeout(), tenant.config().webSockets().maxFrameBytes(),
-                    http2 ? Http2WebSockets.STREAM_HANDLERS : HTTP1_HANDLERS);
+            WebSocketTunnel t = WebSocketTunnel.open(client, c.channel(), tenant.name(), px.metrics(), lease,
+                    tenant.config().webSockets().idleTimeout(), tenant.config().webSockets().maxFrameBytes());
             if (px.draining()) {
                 t.drain(rt.config().server().drainWindow()); // admitted just before the drain event went by
             }
@@ -675,7 +572,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
         private void attempt(EndpointState exclude) {
             endpoint = cluster.pick(request.headers(), exclude);
-            UpstreamPool pool = px.pool(ctx.channel().eventLoop());
+            UpstreamPool pool = px.pool(down.eventLoop());
             Future<UpstreamConnection> f = pool.acquire(cluster, endpoint);
             if (f.isDone()) {
                 connected(f);
@@ -737,8 +634,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                     abortUpstream();
                     finish(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE.code());
                     px.metrics().rejected("body_too_large");
-                    ErrorResponses.send(ctx.channel(), HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-                            "request body too large", requestId, true);
+                    sendError(ErrorResponses.build(down.alloc(), HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                            "request body too large", requestId, true), true);
                 } else {
                     abortDownstream();
                 }
@@ -771,7 +668,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             long t = route.timeouts().firstByte().toNanos();
             if (t > 0 && !responseStarted && firstByteDeadline == 0) {
                 firstByteDeadline = now() + t;
-                ensureTimer(firstByteDeadline);
+                down.wakeBy(firstByteDeadline);
             }
         }
 
@@ -812,15 +709,17 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                     collector = null; // over the object size bound: stream on without storing
                 }
                 bytesSent += content.content().readableBytes();
-                ctx.write(content); // a whole response too: its head and its body in one message
+                down.write(content); // a whole response too: its head and its body in one message
                 if (content instanceof LastHttpContent) {
                     responseComplete = true;
                     if (collector != null) {
                         collector.complete();
                         collector = null;
                     }
+                    // done before the flush, in which an HTTP/2 stream may close; if the client still sends a body
+                    // nobody waits for, complete() closes
+                    complete();
                     flushResponseEnd();
-                    complete(); // if the client still sends a body nobody waits for, complete() closes
                 }
             }
         }
@@ -836,9 +735,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
          */
         private void flushResponseEnd() {
             if (bytesSent > BATCHED_BODY_BYTES) {
-                ctx.flush();
+                down.flush();
             } else {
-                flusher.flushLater(http2 ? ctx.channel().parent() : ctx.channel());
+                down.flushLater();
             }
         }
 
@@ -920,7 +819,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             response.setProtocolVersion(HttpVersion.HTTP_1_1);
             responseStarted = true;
             if (!(response instanceof HttpContent)) {
-                ctx.write(response);
+                down.write(response);
             }
             return true;
         }
@@ -931,8 +830,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             if (responseStarted) {
-                ctx.flush();
-                if (!ctx.channel().isWritable()) {
+                down.flush();
+                if (!down.isWritable()) {
                     return; // resumed by onDownstreamWritable
                 }
             }
@@ -1103,14 +1002,11 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             }
             finish(st.code());
             boolean close = !http2 && (!requestComplete || closeAfter());
-            FullHttpResponse error = ErrorResponses.build(ctx.channel(), st, reason, requestId, close);
+            FullHttpResponse error = ErrorResponses.build(down.alloc(), st, reason, requestId, close);
             if (cacheStatus != null) {
                 error.headers().set(CACHE_STATUS, cacheStatus);
             }
-            ChannelFuture written = ctx.writeAndFlush(error);
-            if (close) {
-                written.addListener(ChannelFutureListener.CLOSE);
-            }
+            sendError(error, close);
             if (!close && !http2) {
                 awaitNext();
             }
@@ -1130,7 +1026,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             boolean close = !http2 && (requestHasBody && !requestComplete || closeAfter() || forceClose);
             finish(status);
             if (close) {
-                ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+                down.close();
             } else if (!http2) {
                 awaitNext(); // the request is complete: an unfinished body closes above
             }
@@ -1204,8 +1100,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             cancelTimers();
             finishClusterAccounting();
             finishMetrics(status == 0 ? 502 : status);
-            ctx.flush();
-            ctx.close();
+            down.abort();
         }
 
         private void cancelTimers() {
@@ -1213,15 +1108,6 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
             firstByteDeadline = 0;
         }
     }
-
-    private static void cancel(ScheduledFuture<?> f) {
-        if (f != null) {
-            f.cancel(false);
-        }
-    }
-
-    /** The HTTP/1.1 connection handlers that a WebSocket tunnel replaces. */
-    private static final String[] HTTP1_HANDLERS = {"timeouts", "http", "guard", "proxy"};
 
     private static final String[] ROUTE_LABELS = new String[256];
 

@@ -2,12 +2,16 @@ package io.edgespot.proxy.server;
 
 import io.edgespot.proxy.metrics.EdgeMetrics;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -26,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>A drain closes with 1001 at a random time within the drain window, so reconnects spread out.</li>
  * </ul>
  * Idle, a tunnel holds no buffer: reads go straight to the peer. Both channels share one event loop. The client
- * is a TCP/TLS connection (HTTP/1.1 upgrade) or an HTTP/2 stream behind {@link Http2WebSocketFraming} (RFC 8441).
+ * is a TCP/TLS connection (HTTP/1.1 upgrade) or an HTTP/2 stream (RFC 8441), behind {@link Client}.
  * The WebSocket is counted closed, and its place under the caps given back, once, when the first of its two sockets
  * has closed, so the gauge and the caps agree.
  */
@@ -40,7 +44,7 @@ final class WebSocketTunnel {
     /** How long the client has to close after edgespot's close frame before its connection is closed anyway. */
     private static final long CLOSE_LINGER_MILLIS = 2000;
 
-    private final Channel client;
+    private final Client client;
     private final Channel upstream;
     private final String tenant;
     private final EdgeMetrics metrics;
@@ -58,7 +62,41 @@ final class WebSocketTunnel {
     private boolean clientLingering;
     private boolean counted;
 
-    private WebSocketTunnel(Channel client, Channel upstream, String tenant, EdgeMetrics metrics,
+    /**
+     * The client end of a tunnel: a connection that made an HTTP/1.1 upgrade ({@link #of(Channel, String...)}), or
+     * an HTTP/2 stream of an extended CONNECT (RFC 8441), whose DATA payloads are the bytes. It hands what the
+     * client sends to {@link #fromClient}, tells {@link #clientReadComplete} and {@link #clientWritable}, and
+     * passes a drain to {@link #drain}. All on the tunnel's event loop.
+     */
+    interface Client {
+        EventLoop eventLoop();
+
+        ByteBufAllocator alloc();
+
+        boolean isActive();
+
+        boolean isWritable();
+
+        /** Queues bytes for the client. */
+        void write(ByteBuf bytes);
+
+        void flush();
+
+        ChannelFuture writeAndFlush(ByteBuf bytes);
+
+        /** Whether to take more from the client; off while the upstream cannot take it. */
+        void reading(boolean on);
+
+        /** Closes the client's end: the connection, or the stream after an END_STREAM behind what was written. */
+        void close();
+
+        Future<?> closeFuture();
+
+        /** Starts handing the client's bytes and events to {@code tunnel}. */
+        void attach(WebSocketTunnel tunnel);
+    }
+
+    private WebSocketTunnel(Client client, Channel upstream, String tenant, EdgeMetrics metrics,
                             WebSocketCaps.Lease lease, Duration idle, int maxFrameBytes) {
         this.client = client;
         this.upstream = upstream;
@@ -70,32 +108,31 @@ final class WebSocketTunnel {
         this.fromUpstream = new FrameScanner(Long.MAX_VALUE);
     }
 
-    /**
-     * Turns both pipelines into a relay. Call right after the 101 response was written downstream.
-     *
-     * @param clientHandlers the names of the downstream HTTP handlers to remove, in order
-     */
-    static WebSocketTunnel open(Channel client, Channel upstream, String tenant, EdgeMetrics metrics,
-                                WebSocketCaps.Lease lease, Duration idle, int maxFrameBytes, String... clientHandlers) {
+    /** Turns both ends into a relay. Call right after the client was answered. */
+    static WebSocketTunnel open(Client client, Channel upstream, String tenant, EdgeMetrics metrics,
+                                WebSocketCaps.Lease lease, Duration idle, int maxFrameBytes) {
         WebSocketTunnel t = new WebSocketTunnel(client, upstream, tenant, metrics, lease, idle, maxFrameBytes);
         metrics.webSocketOpened(tenant);
-        ChannelPipeline cp = client.pipeline();
-        cp.addLast("ws-client", t.new Side(true));
-        for (String name : clientHandlers) {
-            if (cp.get(name) != null) {
-                cp.remove(name);
-            }
-        }
-        upstream.pipeline().addBefore("upstream", "ws-upstream", t.new Side(false));
+        client.attach(t);
+        upstream.pipeline().addBefore("upstream", "ws-upstream", t.new UpstreamSide());
         if (upstream.pipeline().get("http") != null) {
             upstream.pipeline().remove("http");
         }
-        client.config().setAutoRead(true);
+        client.reading(true);
         upstream.config().setAutoRead(true);
         t.armIdle(t.idleNanos / 2);
-        client.closeFuture().addListener(f -> t.closed(upstream));
-        upstream.closeFuture().addListener(f -> t.closed(client));
+        client.closeFuture().addListener(f -> t.closed(true));
+        upstream.closeFuture().addListener(f -> t.closed(false));
         return t;
+    }
+
+    /**
+     * The client end of an HTTP/1.1 connection that upgraded.
+     *
+     * @param handlers the names of the connection's HTTP handlers, removed when the tunnel takes it over
+     */
+    static Client of(Channel channel, String... handlers) {
+        return new ChannelClient(channel, handlers);
     }
 
     /** Schedules the 1001 close of a drain at a uniformly random time within {@code window}. */
@@ -122,7 +159,7 @@ final class WebSocketTunnel {
             return;
         }
         if (quiet >= idleNanos / 2 && fromUpstream.atBoundary() && client.isWritable()) {
-            client.writeAndFlush(control(client, 0x9, -1, "edgespot")); // ping; the pong resets the clock
+            client.writeAndFlush(control(client.alloc(), 0x9, -1, "edgespot")); // ping; the pong resets the clock
         }
         armIdle(Math.min(idleNanos - quiet, idleNanos / 2));
     }
@@ -139,10 +176,10 @@ final class WebSocketTunnel {
             // and dropped. Closing at once with its bytes unread (the rest of a frame over maxFrameBytes) would
             // reset the connection, and the client could lose the close frame and see 1006 instead of the code.
             clientLingering = true;
-            client.config().setAutoRead(true);
-            client.writeAndFlush(control(client, 0x8, code, reason)).addListener(f -> {
+            client.reading(true);
+            client.writeAndFlush(control(client.alloc(), 0x8, code, reason)).addListener(f -> {
                 if (f.isSuccess()) {
-                    client.eventLoop().schedule(() -> client.close(), CLOSE_LINGER_MILLIS, TimeUnit.MILLISECONDS);
+                    client.eventLoop().schedule(client::close, CLOSE_LINGER_MILLIS, TimeUnit.MILLISECONDS);
                 } else {
                     client.close();
                 }
@@ -151,13 +188,14 @@ final class WebSocketTunnel {
             client.close();
         }
         if (upstream.isActive() && fromClient.atBoundary()) {
-            upstream.writeAndFlush(maskedClose(upstream, GOING_AWAY)).addListener(ChannelFutureListener.CLOSE);
+            upstream.writeAndFlush(maskedClose(upstream.alloc(), GOING_AWAY)).addListener(ChannelFutureListener.CLOSE);
         } else {
             upstream.close();
         }
     }
 
-    private void closed(Channel other) {
+    /** One end has closed ({@code clientGone}: the client's); the other follows. */
+    private void closed(boolean clientGone) {
         if (idleTimer != null) {
             idleTimer.cancel(false);
         }
@@ -170,30 +208,30 @@ final class WebSocketTunnel {
             lease.release();
             String reason = closeReason;
             if (reason == null) {
-                reason = other == client ? "upstream" : "client";
+                reason = clientGone ? "client" : "upstream";
             }
             metrics.webSocketClosed(tenant, reason);
         }
         if (!closing) {
             closing = true;
-            boolean upstreamWentAway = other == client;
-            if (upstreamWentAway && client.isActive() && !fromUpstream.sawClose() && fromUpstream.atBoundary()) {
-                client.writeAndFlush(control(client, 0x8, BAD_GATEWAY, "upstream went away"))
-                        .addListener(ChannelFutureListener.CLOSE);
+            if (!clientGone && client.isActive() && !fromUpstream.sawClose() && fromUpstream.atBoundary()) {
+                client.writeAndFlush(control(client.alloc(), 0x8, BAD_GATEWAY, "upstream went away"))
+                        .addListener(f -> client.close());
                 return;
             }
         }
-        if (other == client && clientLingering) {
-            return; // the client closes after edgespot's close frame, or the linger ends
+        if (clientGone) {
+            upstream.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        } else if (!clientLingering) { // else the client closes after edgespot's close frame, or the linger ends
+            client.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(f -> client.close());
         }
-        other.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
     /** A server-to-client control frame (unmasked): close with a code and reason, or a ping with data. */
-    private static ByteBuf control(Channel ch, int opcode, int code, String text) {
+    private static ByteBuf control(ByteBufAllocator alloc, int opcode, int code, String text) {
         byte[] t = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         int len = (code >= 0 ? 2 : 0) + t.length;
-        ByteBuf b = ch.alloc().buffer(2 + len);
+        ByteBuf b = alloc.buffer(2 + len);
         b.writeByte(0x80 | opcode).writeByte(len);
         if (code >= 0) {
             b.writeShort(code);
@@ -203,63 +241,129 @@ final class WebSocketTunnel {
     }
 
     /** A client-to-server close frame, masked as RFC 6455 requires of clients. */
-    private static ByteBuf maskedClose(Channel ch, int code) {
+    private static ByteBuf maskedClose(ByteBufAllocator alloc, int code) {
         int mask = ThreadLocalRandom.current().nextInt();
-        ByteBuf b = ch.alloc().buffer(8);
+        ByteBuf b = alloc.buffer(8);
         b.writeByte(0x88).writeByte(0x80 | 2).writeInt(mask);
         b.writeByte(((code >> 8) & 0xff) ^ ((mask >>> 24) & 0xff));
         b.writeByte((code & 0xff) ^ ((mask >>> 16) & 0xff));
         return b;
     }
 
-    /** The relay for one direction, last in its channel's pipeline. */
-    private final class Side extends ChannelInboundHandlerAdapter {
-        private final boolean isClient;
-
-        Side(boolean isClient) {
-            this.isClient = isClient;
+    /** Bytes from the client, on their way to the upstream. */
+    void fromClient(ByteBuf buf) {
+        if (closing) {
+            buf.release();
+            return;
         }
-
-        private Channel peer() {
-            return isClient ? upstream : client;
+        lastClientRead = System.nanoTime();
+        if (!fromClient.scan(buf)) {
+            buf.release();
+            closeBoth(TOO_BIG, "frame or message too big", "too_big");
+            return;
         }
+        upstream.write(buf, upstream.voidPromise());
+        if (!upstream.isWritable()) {
+            client.reading(false);
+        }
+    }
+
+    /** The client's bytes of this read are all in: they go to the upstream. */
+    void clientReadComplete() {
+        upstream.flush();
+    }
+
+    /** The client takes more again: so does the upstream's side. */
+    void clientWritable() {
+        upstream.config().setAutoRead(true);
+    }
+
+    /** The relay from the upstream, last in its pipeline. */
+    private final class UpstreamSide extends ChannelInboundHandlerAdapter {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (!(msg instanceof ByteBuf buf)) {
+            if (!(msg instanceof ByteBuf buf) || closing) {
                 ReferenceCountUtil.release(msg);
                 return;
             }
-            if (closing) {
-                buf.release();
-                return;
-            }
-            if (isClient) {
-                lastClientRead = System.nanoTime();
-                if (!fromClient.scan(buf)) {
-                    buf.release();
-                    closeBoth(TOO_BIG, "frame or message too big", "too_big");
-                    return;
-                }
-            } else {
-                fromUpstream.scan(buf);
-            }
-            Channel peer = peer();
-            peer.write(buf, peer.voidPromise());
-            if (!peer.isWritable()) {
+            fromUpstream.scan(buf);
+            client.write(buf);
+            if (!client.isWritable()) {
                 ctx.channel().config().setAutoRead(false);
             }
         }
 
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
-            peer().flush();
+            client.flush();
         }
 
         @Override
         public void channelWritabilityChanged(ChannelHandlerContext ctx) {
             if (ctx.channel().isWritable()) {
-                peer().config().setAutoRead(true);
+                client.reading(true);
+            }
+            ctx.fireChannelWritabilityChanged();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (!closing) {
+                closing = true;
+                // a reset or TLS failure means the upstream went away (1014); anything else is our own fault (1011)
+                boolean io = cause instanceof java.io.IOException;
+                closeReason = io ? "upstream" : "internal_error";
+                if (client.isActive() && fromUpstream.atBoundary()) {
+                    client.writeAndFlush(control(client.alloc(), 0x8, io ? BAD_GATEWAY : INTERNAL_ERROR,
+                            io ? "upstream went away" : "proxy error")).addListener(f -> client.close());
+                }
+            }
+            ctx.close();
+        }
+    }
+
+    /** The client end of an HTTP/1.1 upgrade: the connection, with this relay last in its pipeline. */
+    private static final class ChannelClient extends ChannelInboundHandlerAdapter implements Client {
+        private final Channel channel;
+        private final String[] handlers;
+        private WebSocketTunnel tunnel;
+
+        ChannelClient(Channel channel, String[] handlers) {
+            this.channel = channel;
+            this.handlers = handlers;
+        }
+
+        @Override
+        public void attach(WebSocketTunnel t) {
+            tunnel = t;
+            ChannelPipeline p = channel.pipeline();
+            p.addLast("ws-client", this);
+            for (String name : handlers) { // the proxy hands on what the client sent after its upgrade request
+                if (p.get(name) != null) {
+                    p.remove(name);
+                }
+            }
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof ByteBuf buf) {
+                tunnel.fromClient(buf);
+            } else {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            tunnel.clientReadComplete();
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (channel.isWritable()) {
+                tunnel.clientWritable();
             }
             ctx.fireChannelWritabilityChanged();
         }
@@ -267,7 +371,7 @@ final class WebSocketTunnel {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt instanceof DrainEvent d) {
-                drain(d.window());
+                tunnel.drain(d.window());
             } else {
                 ctx.fireUserEventTriggered(evt);
             }
@@ -275,17 +379,57 @@ final class WebSocketTunnel {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            if (!closing && !isClient) {
-                closing = true;
-                // a reset or TLS failure means the upstream went away (1014); anything else is our own fault (1011)
-                boolean io = cause instanceof java.io.IOException;
-                closeReason = io ? "upstream" : "internal_error";
-                if (client.isActive() && fromUpstream.atBoundary()) {
-                    client.writeAndFlush(control(client, 0x8, io ? BAD_GATEWAY : INTERNAL_ERROR,
-                            io ? "upstream went away" : "proxy error")).addListener(ChannelFutureListener.CLOSE);
-                }
-            }
             ctx.close();
+        }
+
+        @Override
+        public EventLoop eventLoop() {
+            return channel.eventLoop();
+        }
+
+        @Override
+        public ByteBufAllocator alloc() {
+            return channel.alloc();
+        }
+
+        @Override
+        public boolean isActive() {
+            return channel.isActive();
+        }
+
+        @Override
+        public boolean isWritable() {
+            return channel.isWritable();
+        }
+
+        @Override
+        public void write(ByteBuf bytes) {
+            channel.write(bytes, channel.voidPromise());
+        }
+
+        @Override
+        public void flush() {
+            channel.flush();
+        }
+
+        @Override
+        public ChannelFuture writeAndFlush(ByteBuf bytes) {
+            return channel.writeAndFlush(bytes);
+        }
+
+        @Override
+        public void reading(boolean on) {
+            channel.config().setAutoRead(on);
+        }
+
+        @Override
+        public void close() {
+            channel.close();
+        }
+
+        @Override
+        public Future<?> closeFuture() {
+            return channel.closeFuture();
         }
     }
 

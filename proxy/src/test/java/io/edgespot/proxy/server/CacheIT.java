@@ -69,7 +69,10 @@ final class CacheIT {
     void secondRequestIsAHitOverBothProtocols() throws Exception {
         HttpResponse<String> miss = get(h1, "/cacheable/page");
         int hitsAfterMiss = origin.hits.get();
+        double answered = edge.metric("edgespot_requests_total", "code_class=\"2xx\"");
         HttpResponse<String> hit = get(h2, "/cacheable/page");
+        assertThat(edge.metric("edgespot_requests_total", "code_class=\"2xx\""))
+                .as("the hit over HTTP/2 is counted").isEqualTo(answered + 1);
         HttpResponse<String> hit2 = get(h1, "/cacheable/page");
         assertThat(miss.statusCode()).isEqualTo(200);
         assertThat(miss.headers().firstValue("cache-status").orElse("")).contains("fwd=");

@@ -6,7 +6,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufHolder;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
@@ -16,6 +19,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
@@ -25,8 +29,10 @@ import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.DefaultHttp2UnknownFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.handler.codec.http2.Http2StreamFrame;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.util.ReferenceCounted;
 import java.nio.charset.StandardCharsets;
@@ -79,7 +85,7 @@ class Http2StreamMessagesTest {
             // Netty passes a frame of an unknown type on, to a proxy that reads one message per read and would
             // wait for the next; it is dropped here, so the read goes on to the body
             netty.removeIf(m -> m.startsWith("DefaultHttp2UnknownFrame"));
-            assertThat(decode(Http2StreamMessages.INSTANCE, frames.get())).isEqualTo(netty);
+            assertThat(decode(new Conversions(), frames.get())).isEqualTo(netty);
         }
     }
 
@@ -148,7 +154,7 @@ class Http2StreamMessagesTest {
     @Test
     void responseMessagesBecomeTheFramesNettysCodecMakes() {
         for (Supplier<List<Object>> messages : RESPONSES) {
-            assertThat(encode(Http2StreamMessages.INSTANCE, messages.get()))
+            assertThat(encode(new Conversions(), messages.get()))
                     .isEqualTo(encode(new Http2StreamFrameToHttpObjectCodec(true, false), messages.get()));
         }
     }
@@ -177,11 +183,44 @@ class Http2StreamMessagesTest {
 
     @Test
     void anInterimResponseThatIsNotFullIsRefusedAndReleased() {
-        EmbeddedChannel ch = new EmbeddedChannel(Http2StreamMessages.INSTANCE);
+        EmbeddedChannel ch = new EmbeddedChannel(new Conversions());
         DefaultHttpResponse interim = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE);
         assertThat(ch.writeOneOutbound(interim).cause()).hasMessageContaining("must be a FullHttpResponse");
         assertThat((Object) ch.readOutbound()).isNull();
         ch.finishAndReleaseAll();
+    }
+
+    /** The conversions where Netty's codec stands, in a stream's pipeline. */
+    private static final class Conversions extends ChannelDuplexHandler implements Http2StreamMessages.Frames {
+        private ChannelHandlerContext ctx;
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) throws Http2Exception {
+            Object m = Http2StreamMessages.message((Http2StreamFrame) msg);
+            if (m != null) {
+                ctx.fireChannelRead(m);
+            }
+        }
+
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+            Http2StreamMessages.write((HttpObject) msg, this, promise);
+        }
+
+        @Override
+        public void write(Http2StreamFrame frame, ChannelPromise promise) {
+            ctx.write(frame, promise);
+        }
+
+        @Override
+        public ChannelPromise voidPromise() {
+            return ctx.voidPromise();
+        }
     }
 
     private static String describe(Object m) {

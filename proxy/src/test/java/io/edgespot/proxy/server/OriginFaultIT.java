@@ -16,7 +16,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -276,6 +279,39 @@ final class OriginFaultIT {
         assertThat(millisSince(t0)).as("total is 2s").isBetween(1900L, 3500L);
     }
 
+    /**
+     * One HTTP/2 connection, three streams started 400 ms apart on stalled origins: each gets its 504 at its own
+     * first-byte deadline, which the connection's one timer must reach in turn, and the connection serves on.
+     */
+    @Test
+    void http2StreamsStalledOneAfterAnotherGet504EachAtItsOwnFirstByteTimeout() throws Exception {
+        ANSWERS.put("/stall/h2-head", thenStall("HTTP/1.1 200 O"));
+        ANSWERS.put("/h2-after-stalls", thenClose("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
+        h2("/h2-after-stalls"); // the connection is up before the first stream starts its clock
+        List<CompletableFuture<Long>> stalls = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            long t0 = System.nanoTime();
+            stalls.add(h2.sendAsync(h2Request("/stall/h2-head"), HttpResponse.BodyHandlers.ofString())
+                    .thenApply(r -> {
+                        assertThat(r.statusCode()).isEqualTo(504);
+                        return millisSince(t0);
+                    }));
+            Thread.sleep(400);
+        }
+        for (CompletableFuture<Long> stall : stalls) {
+            assertThat(stall.get(10, TimeUnit.SECONDS)).as("firstByte is 1s").isBetween(900L, 1900L);
+        }
+        assertThat(h2("/h2-after-stalls").body()).isEqualTo("ok");
+    }
+
+    @Test
+    void http2StreamStalledMidBodyIsResetAtTheTotalTimeout() throws Exception {
+        ANSWERS.put("/stall/h2-body", thenStall("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n" + "t".repeat(10)));
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> h2("/stall/h2-body")).isInstanceOf(IOException.class);
+        assertThat(millisSince(t0)).as("total is 2s").isBetween(1900L, 3500L);
+    }
+
     // ------------------------------------------------------------------ upstream TLS
 
     @Test
@@ -324,8 +360,12 @@ final class OriginFaultIT {
     }
 
     private static HttpResponse<String> h2(String path) throws Exception {
-        return h2.send(HttpRequest.newBuilder(URI.create("https://localhost:" + edge.port("tls") + path))
-                .timeout(Duration.ofSeconds(8)).build(), HttpResponse.BodyHandlers.ofString());
+        return h2.send(h2Request(path), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpRequest h2Request(String path) {
+        return HttpRequest.newBuilder(URI.create("https://localhost:" + edge.port("tls") + path))
+                .timeout(Duration.ofSeconds(8)).build();
     }
 
     /** The proxy's own error: the status, its JSON body with a fixed reason, nothing of the origin's bytes. */

@@ -587,6 +587,30 @@ final class UpstreamIT {
         assertThat(open).isBetween(1.0, 2.0);
     }
 
+    /**
+     * Over HTTP/2 too, and with bodies whose end is flushed at once: a stream closes in that flush, and the
+     * exchange is already over by then, so its upstream connection goes back to the pool.
+     */
+    @Test
+    void sequentialHttp2StreamsWithLargeBodiesReuseAPooledConnection() throws Exception {
+        TestOrigin a = origin("a");
+        start("app: { endpoints: [ \"127.0.0.1:%d\" ] }".formatted(a.port()), "- { to: app }");
+        HttpClient h2 = HttpClient.newBuilder().sslContext(trusting).version(HttpClient.Version.HTTP_2)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        for (int i = 0; i < 10; i++) {
+            HttpResponse<byte[]> r = h2.send(HttpRequest.newBuilder(uri("/bytes/65536?i=" + i))
+                    .timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(r.version()).isEqualTo(HttpClient.Version.HTTP_2);
+            assertThat(r.body()).hasSize(65536);
+        }
+        Set<Integer> ports = new HashSet<>();
+        a.seen.stream().filter(s -> s.uri().startsWith("/bytes/")).forEach(s -> ports.add(s.remote().getPort()));
+        assertThat(a.count("/bytes/")).isEqualTo(10);
+        assertThat(ports).as("upstream connections used for 10 sequential streams").hasSizeBetween(1, 2);
+        assertThat(edge.metric("edgespot_requests_total", "tenant=\"acme\"", "code_class=\"2xx\""))
+                .as("every stream counted once").isEqualTo(10.0);
+    }
+
     // ---------------------------------------------------------------- egress address, names
 
     @Test
