@@ -170,8 +170,8 @@ final class Http2Streams extends ConnectionClock {
         ctx.writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR));
         closeWhenNoWebSockets = true;
         for (Stream s : new ArrayList<>(streams.values())) {
-            if (s.tunnel != null && s.tunnel.tunnel != null) {
-                s.tunnel.tunnel.drain(d.window());
+            if (s.webSocket != null && s.webSocket.tunnel != null) {
+                s.webSocket.tunnel.drain(d.window());
             }
         }
     }
@@ -228,7 +228,7 @@ final class Http2Streams extends ConnectionClock {
         private boolean awaitingWritable;
         private ChannelFuture lastWrite;
         /** Once the stream carries a WebSocket: its client end. */
-        private TunnelEnd tunnel;
+        private TunnelEnd webSocket;
 
         Stream(Http2FrameStream id, Http2Stream stream) {
             this.id = id;
@@ -243,8 +243,8 @@ final class Http2Streams extends ConnectionClock {
                     consumed(padding); // the proxy hears of the payload only
                 }
             }
-            if (tunnel != null) {
-                tunnel.read(frame);
+            if (webSocket != null) {
+                webSocket.read(frame);
                 return;
             }
             try {
@@ -263,16 +263,16 @@ final class Http2Streams extends ConnectionClock {
 
         void closed() {
             proxy.closed();
-            if (tunnel != null) {
-                tunnel.closed();
+            if (webSocket != null) {
+                webSocket.closed();
             }
         }
 
         void writable() {
             awaitingWritable = false;
-            if (tunnel != null) {
-                if (tunnel.tunnel != null) {
-                    tunnel.tunnel.clientWritable();
+            if (webSocket != null) {
+                if (webSocket.tunnel != null) {
+                    webSocket.tunnel.clientWritable();
                 }
             } else {
                 proxy.writable();
@@ -411,9 +411,9 @@ final class Http2Streams extends ConnectionClock {
             h.status("200");
             h.remove(HttpHeaderNames.SEC_WEBSOCKET_ACCEPT);
             ctx.writeAndFlush(new DefaultHttp2HeadersFrame(h, false).stream(id));
-            tunnel = new TunnelEnd();
+            webSocket = new TunnelEnd();
             webSockets++;
-            return tunnel;
+            return webSocket;
         }
 
         /** The client end of a WebSocket tunnel on this stream. */
