@@ -59,7 +59,8 @@ interface Downstream {
 
     /**
      * Answers before the request's body was read, and closes: an HTTP/1.1 connection the way servers must to have
-     * the answer read (RFC 9112 section 9.6), an HTTP/2 stream with its end.
+     * the answer read (RFC 9112 section 9.6). The proxy asks it of HTTP/1.1 connections only (an HTTP/2 stream's
+     * early answer leaves the stream to the client); a stream does what {@link #close()} does after the answer.
      */
     void answerAndClose(FullHttpResponse answer);
 
