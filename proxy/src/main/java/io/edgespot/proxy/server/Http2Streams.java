@@ -188,7 +188,12 @@ final class Http2Streams extends ConnectionClock {
             }
             return;
         }
-        ctx.fireExceptionCaught(cause);
+        LOG.debug("HTTP/2 connection on {} failed: {}", info.listener(), cause.toString());
+        if (!(cause instanceof Http2Exception)) {
+            // the socket failed (a client's reset, most often): the streams close with the connection, as on
+            // HTTP/1.1; a connection error of the protocol is the codec's, which sends GOAWAY with its code and closes
+            ctx.close();
+        }
     }
 
     @Override

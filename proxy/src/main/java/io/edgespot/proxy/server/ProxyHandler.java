@@ -226,15 +226,16 @@ final class ProxyHandler {
         if (metric != null) {
             px.metrics().rejected(metric);
         }
-        boolean unreadBody = !http2 && !ex.requestComplete && ex.requestHasBody;
+        boolean unreadBody = !ex.requestComplete && ex.requestHasBody;
         boolean close = !http2 && (unreadBody || ex.closeAfter());
         ex.finishMetrics(status.code());
         current = null;
-        if (unreadBody) {
+        if (close && unreadBody) {
             down.answerAndClose(ErrorResponses.build(down.alloc(), status, reason, ex.requestId, true));
             return;
         }
-        sendError(ErrorResponses.build(down.alloc(), status, reason, ex.requestId, close), close);
+        // an HTTP/2 stream whose client is still sending is reset with NO_ERROR after the answer
+        sendError(ErrorResponses.build(down.alloc(), status, reason, ex.requestId, close), close || unreadBody);
         if (!http2 && !close) {
             awaitNext(); // the request was read whole: an unread body closes above
         }
@@ -1022,9 +1023,12 @@ final class ProxyHandler {
             if (c != null) {
                 c.release(reusable);
             }
-            boolean close = !http2 && (requestHasBody && !requestComplete || closeAfter() || forceClose);
+            boolean unreadBody = requestHasBody && !requestComplete;
+            boolean close = unreadBody || !http2 && (closeAfter() || forceClose);
             finish(status);
             if (close) {
+                // over HTTP/1.1 the connection closes; an HTTP/2 stream whose client is still sending is reset with
+                // NO_ERROR once the response is out (RFC 9113 section 8.1), which frees its slot
                 down.close();
             } else if (!http2) {
                 awaitNext(); // the request is complete: an unfinished body closes above

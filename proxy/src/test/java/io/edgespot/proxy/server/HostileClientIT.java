@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -742,12 +743,16 @@ final class HostileClientIT {
     private static final class RawH2 implements AutoCloseable {
         final DefaultHttp2FrameWriter writer = new DefaultHttp2FrameWriter();
         final CompletableFuture<Long> goAway = new CompletableFuture<>();
+        /** The last stream id of the server's GOAWAY: the last stream it took. */
+        final CompletableFuture<Integer> goAwayLastStream = new CompletableFuture<>();
         /** The server's SETTINGS were read and acknowledged: no frame of ours can interleave with an attack. */
         final CompletableFuture<Void> settingsAcked = new CompletableFuture<>();
         final AtomicInteger responses = new AtomicInteger();
         /** Bytes of DATA received, on any stream, and the first stream a DATA frame ended. */
         final AtomicLong dataBytes = new AtomicLong();
         final CompletableFuture<Integer> dataEnded = new CompletableFuture<>();
+        /** The first RST_STREAM the server sent: its stream id and error code. */
+        final CompletableFuture<long[]> firstReset = new CompletableFuture<>();
         Channel channel;
         ChannelHandlerContext ctx;
 
@@ -862,7 +867,13 @@ final class HostileClientIT {
                 }
 
                 @Override
+                public void onRstStreamRead(ChannelHandlerContext c, int streamId, long errorCode) {
+                    firstReset.complete(new long[] {streamId, errorCode});
+                }
+
+                @Override
                 public void onGoAwayRead(ChannelHandlerContext c, int lastStreamId, long errorCode, ByteBuf debug) {
+                    goAwayLastStream.complete(lastStreamId);
                     goAway.complete(errorCode);
                 }
             };
@@ -888,6 +899,79 @@ final class HostileClientIT {
                 c.close();
             }
         }
+    }
+
+    /**
+     * A client that goes on sending its request body after the whole response is out: its stream is reset with
+     * NO_ERROR once the response is written (RFC 9113 section 8.1), which frees the stream's slot; before, flow
+     * control held the stream open until the connection went. Not every client stops at the reset yet: JDK 17's
+     * does not read it while it waits for window to send more (JDK-8293786), and curl 7.88 waits on too; both
+     * waited for their timeout before as well.
+     */
+    @Test
+    void http2ClientStillSendingAfterItsResponseIsResetWithNoError() throws Exception {
+        try (RawH2 c = RawH2.connect(edge.port("tls"))) {
+            Http2Headers headers = new DefaultHttp2Headers().method("POST").scheme("https").authority("localhost")
+                    .path("/raw/early").setInt("content-length", 4 << 20);
+            c.run(() -> {
+                c.writer.writeHeaders(c.ctx, 1, headers, 0, false, c.ctx.newPromise());
+                c.writer.writeData(c.ctx, 1, Unpooled.wrappedBuffer(new byte[1000]), 0, false, c.ctx.newPromise());
+                c.ctx.flush();
+            });
+            assertThat(c.dataEnded.get(10, TimeUnit.SECONDS)).as("the stream the response ended").isEqualTo(1);
+            assertThat(c.dataBytes.get()).isEqualTo("early".length());
+            long[] reset = c.firstReset.get(10, TimeUnit.SECONDS);
+            assertThat(reset[0]).as("the stream reset").isEqualTo(1);
+            assertThat(reset[1]).as("its error code").isEqualTo(Http2Error.NO_ERROR.code());
+            assertThat(c.active()).as("the connection stays").isTrue();
+        }
+    }
+
+    /**
+     * A client that resets its HTTP/2 connection in the middle of a response costs the server a debug line, not a
+     * warning with a stack trace: clients resetting connections must not flood the log.
+     */
+    @Test
+    void anHttp2ConnectionResetByItsClientLeavesNoWarningInTheLog() throws Exception {
+        ch.qos.logback.classic.Logger pipelineLog = (ch.qos.logback.classic.Logger)
+                org.slf4j.LoggerFactory.getLogger(io.netty.channel.DefaultChannelPipeline.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> seen =
+                new ch.qos.logback.core.read.ListAppender<>();
+        seen.start();
+        pipelineLog.addAppender(seen);
+        try {
+            Http2Headers headers = new DefaultHttp2Headers().method("GET").scheme("https").authority("localhost")
+                    .path("/raw/bytes/" + (4 << 20));
+            int before = edge.server.connections();
+            for (int i = 0; i < 3; i++) {
+                RawH2 c = RawH2.connect(edge.port("tls"));
+                c.run(() -> {
+                    c.writer.writeHeaders(c.ctx, 1, headers, 0, true, c.ctx.newPromise());
+                    c.ctx.flush();
+                });
+                assertThat(c.responses.get() > 0 || awaitResponse(c)).as("the response started").isTrue();
+                // a reset without TLS's close_notify first (after one, the TLS handler takes a reset as harmless):
+                // the socket closed under the pipeline, with SO_LINGER 0
+                c.channel.config().setOption(ChannelOption.SO_LINGER, 0);
+                c.run(() -> c.channel.unsafe().close(c.channel.voidPromise()));
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (edge.server.connections() > before && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(edge.server.connections()).as("connections left open").isLessThanOrEqualTo(before);
+            assertThat(seen.list).as("what Netty's pipeline logged")
+                    .noneMatch(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN));
+        } finally {
+            pipelineLog.detachAppender(seen);
+        }
+    }
+
+    private static boolean awaitResponse(RawH2 c) throws InterruptedException {
+        for (int i = 0; i < 250 && c.responses.get() == 0; i++) {
+            Thread.sleep(20);
+        }
+        return c.responses.get() > 0;
     }
 
     /** A fresh JDK HTTP/2 client gets its answer over TLS. */
@@ -940,7 +1024,11 @@ final class HostileClientIT {
             long code = c.goAway.get(10, TimeUnit.SECONDS);
             assertThat(code).as("GOAWAY error code").isEqualTo(Http2Error.ENHANCE_YOUR_CALM.code());
             assertThat(c.awaitClosed(10)).as("the server closed the connection").isTrue();
-            assertThat(sent).as("streams opened before the server cut the connection").isLessThan(1000);
+            // counted by the server (its GOAWAY's last stream id), not by what the client managed to send before it
+            // read the GOAWAY, which depends on how busy the machine is
+            int taken = (c.goAwayLastStream.get() + 1) / 2;
+            assertThat(taken).as("streams the server took before it cut the connection (%d sent)", sent)
+                    .isLessThan(1000);
         }
         // and the few streams it did process never loaded the upstream
         assertThat(origin.hits.get() - hitsBefore).as("requests that reached the origin of %d sent", sent)

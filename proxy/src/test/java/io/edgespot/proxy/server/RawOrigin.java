@@ -20,7 +20,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * managed to write, so a test can see its send block when the proxy applies back-pressure.
  *
  * <p>{@code /bytes/N} answers N bytes with a Content-Length; a path containing {@code /partial} answers a head and
- * 10 of 100 body bytes at once, before reading the request body, and then holds the connection; anything else
+ * 10 of 100 body bytes at once, before reading the request body, and then holds the connection; a path containing
+ * {@code /early} answers a whole response at once, before reading the request body, and reads on until the proxy
+ * closes; anything else
  * answers {@code raw <uri> trailers=<names>}.
  */
 final class RawOrigin implements AutoCloseable {
@@ -80,6 +82,18 @@ final class RawOrigin implements AutoCloseable {
                     received.add(new Received(parts[0], parts[1], headers, -1, List.of()));
                     while (in.read() >= 0) {
                         // drain until the proxy closes the upstream connection
+                    }
+                    return;
+                }
+                if (parts[1].contains("/early")) {
+                    // a whole response before the request body is read, then whatever comes until the proxy closes
+                    // (a close with unread input would reset the connection)
+                    out.write("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nearly"
+                            .getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    received.add(new Received(parts[0], parts[1], headers, -1, List.of()));
+                    while (in.read() >= 0) {
+                        // drain
                     }
                     return;
                 }
