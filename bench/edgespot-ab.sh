@@ -5,6 +5,8 @@
 #   TOOL=wrk edgespot-ab.sh JAR_A JAR_B                    # plain HTTP/1.1, 1 KiB (wrk -c32 each)
 #   FILE=64k.bin edgespot-ab.sh JAR_A JAR_B                # 64 KiB
 #   TOOL=wrk-tls edgespot-ab.sh JAR_A JAR_B                # TLS 1.3 HTTP/1.1 (wrk -c32 each)
+#   TOOL=wrk-full edgespot-ab.sh JAR_A nginx-tls           # a full TLS 1.3 handshake per request (wrk -c16 each,
+#                                                          # Connection: close; listeners without tickets)
 #   TOOL=wrk edgespot-ab.sh JAR_A haproxy                  # B a peer: nginx-proxy or haproxy (plain), nginx-tls
 #
 # Both JVMs run on CPU 0 with the origin nginx, each under its own load generator on CPU 1, in the same seconds,
@@ -35,7 +37,7 @@ WARMUP_S=${WARMUP_S:-20}
 mkdir -p "$RUN/data/www"
 [ -f "$RUN/data/www/1k.bin" ] || head -c 1024 /dev/urandom >"$RUN/data/www/1k.bin"
 [ -f "$RUN/data/www/64k.bin" ] || head -c 65536 /dev/urandom >"$RUN/data/www/64k.bin"
-case $TOOL in h2load|wrk|wrk-tls) ;; *) echo "edgespot-ab: TOOL must be h2load, wrk or wrk-tls" >&2; exit 2 ;; esac
+case $TOOL in h2load|wrk|wrk-tls|wrk-full) ;; *) echo "edgespot-ab: TOOL must be h2load, wrk, wrk-tls or wrk-full" >&2; exit 2 ;; esac
 # B's ports (plain, TLS) and how it starts: a jar on ports of its own, or a peer on its harness port
 case $B in
   nginx-proxy) B_PLAIN=18081 B_TLS=; B_CMD=(nginx -g 'daemon off;' -c "$RUN/conf/nginx-proxy.conf") ;;
@@ -47,6 +49,11 @@ case $B in
       "$RUN/conf/edgespot.yaml" >"$RUN/conf/edgespot-ab-b.yaml" ;;
   *) echo "edgespot-ab: B must be a jar, nginx-proxy, haproxy or nginx-tls" >&2; exit 2 ;;
 esac
+A_TLS=18490
+if [ "$TOOL" = wrk-full ]; then # the listeners without session tickets: every connection a full handshake
+  A_TLS=18491
+  case $B in nginx-tls) B_TLS=18445 ;; *.jar) B_TLS=18591 ;; esac
+fi
 if { [ "$TOOL" = wrk ] && [ -z "$B_PLAIN" ]; } || { [ "$TOOL" != wrk ] && [ -z "$B_TLS" ]; }; then
   echo "edgespot-ab: $B does not serve what TOOL=$TOOL loads" >&2; exit 2
 fi
@@ -80,13 +87,16 @@ load() { # plain-port tls-port seconds out-file
   [ "$TOOL" = wrk ] || url="https://127.0.0.1:$2/$FILE"
   if [ "$TOOL" = h2load ]; then
     timeout $(($3 + 30)) taskset -c 1 h2load -t1 -c8 -m4 -D"$3" "$url" 2>&1 | awk '/^finished in/{print $4}' >"$4"
+  elif [ "$TOOL" = wrk-full ]; then
+    timeout $(($3 + 30)) taskset -c 1 wrk -t1 -c16 -d"$3"s --latency -H 'Connection: close' "$url" 2>&1 \
+      | awk '/Requests\/sec/{r=$2} /99%/{p=$2} END{print r, "p99=" p}' >"$4"
   else
     timeout $(($3 + 30)) taskset -c 1 wrk -t1 -c32 -d"$3"s --latency "$url" 2>&1 \
       | awk '/Requests\/sec/{r=$2} /99%/{p=$2} END{print r, "p99=" p}' >"$4"
   fi
 }
 both() { # seconds
-  load 18090 18490 "$1" "$BENCH_WORK/ab-a.out" & local l1=$!
+  load 18090 "$A_TLS" "$1" "$BENCH_WORK/ab-a.out" & local l1=$!
   load "$B_PLAIN" "$B_TLS" "$1" "$BENCH_WORK/ab-b.out" & local l2=$!
   wait "$l1" "$l2"
 }
