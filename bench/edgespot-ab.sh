@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# edgespot-ab.sh - two edgespot jars at the same time, for a before/after on a machine whose speed swings.
+# edgespot-ab.sh - two edgespot jars, or edgespot and a peer, at the same time, for a before/after or a ratio on a
+# machine whose speed swings.
 #
 #   edgespot-ab.sh JAR_A JAR_B [ROUNDS] [SECONDS]          # TLS 1.3 h2, 1 KiB (h2load -c8 -m4 each)
 #   TOOL=wrk edgespot-ab.sh JAR_A JAR_B                    # plain HTTP/1.1, 1 KiB (wrk -c32 each)
@@ -9,13 +10,14 @@
 #                                                          # Connection: close; listeners without tickets)
 #   TOOL=wrk edgespot-ab.sh JAR_A haproxy                  # B a peer: nginx-proxy or haproxy (plain), nginx-tls
 #
-# Both JVMs run on CPU 0 with the origin nginx, each under its own load generator on CPU 1, in the same seconds,
-# so that whatever slows the host slows both; one edgespot-bench.sh run alone (minutes apart from the next) saw
-# the same jar at 6,000 and at 19,900 req/s. Per round it prints each one's req/s (and wrk's p99) and its requests
-# per CPU-second (user + system time of its JVM, or of the peer's processes, from /proc). Read the rounds after both have stopped climbing: on
-# one CPU shared by two JVMs the JIT compilers take a while. A is served on the harness's ports (18090, 18490),
-# B on 18190 and 18590. B may be one of the harness's peers instead of a jar, on its harness port (nginx-proxy
-# 18081, haproxy 18082, nginx-tls 18443), so that edgespot and the peer are measured in the same seconds.
+# Both servers run on CPU 0 with the origin nginx, each under its own load generator on CPU 1, in the same
+# seconds, so that whatever slows the host slows both; one edgespot-bench.sh run alone (minutes apart from the
+# next) saw the same jar at 6,000 and at 19,900 req/s. Per round it prints each one's req/s (and wrk's p99) and its
+# requests per CPU-second (user + system time of its JVM, or of the peer's processes, from /proc). Read the rounds
+# after both have stopped climbing: on one shared CPU the JIT compilers take a while. A is served on the harness's
+# ports (18090, 18490, 18491 without tickets), a jar B on 18190, 18590 and 18591. B may be one of the harness's
+# peers instead, on its harness port (nginx-proxy 18081, haproxy 18082, nginx-tls 18443, and 18445 without
+# tickets), so that edgespot and the peer are measured in the same seconds.
 #
 # It uses what 'SECTIONS=setup bench/edgespot-bench.sh' leaves in $BENCH_WORK/run (the rendered edgespot.yaml,
 # nginx-origin.conf and certificates); the files served are made here when missing. The JVM flags are the
