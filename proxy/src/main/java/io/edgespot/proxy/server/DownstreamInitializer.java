@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  *                                        HTTP/2:   closed-stream gate, frame codec (stream, reset and
  *                                                  CONTINUATION limits, request pseudo-header checks), idle
  *                                                  clock (runs while no stream is open), streams (a proxy
- *                                                  per stream, stream errors, WebSockets, drain)
+ *                                                  per stream, stream errors, WebSockets, drain, the
+ *                                                  connection's failures)
  * </pre>
  * A connection over the instance's connection bound is closed at accept, and so is one over the per-client bound,
  * once the client's address is known (after the PROXY header, when the listener takes one).
@@ -158,18 +159,6 @@ final class DownstreamInitializer extends ChannelInitializer<Channel> {
         p.addLast("h2", codec);
         p.addLast("idle", new Http2IdleTimeout(limits.idleTimeout(), codec.connection()));
         p.addLast("streams", new Http2Streams(px, info, codec.connection()));
-        p.addLast("h2-errors", new ChannelInboundHandlerAdapter() {
-            @Override
-            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                // A connection error the frame codec has already answered with GOAWAY and is closing on: the
-                // client's fault, not worth a warning with a stack trace at the pipeline's tail.
-                if (Http2CodecUtil.getEmbeddedHttp2Exception(cause) != null) {
-                    LOG.debug("HTTP/2 connection error on {}: {}", listener.name(), cause.toString());
-                } else {
-                    ctx.fireExceptionCaught(cause);
-                }
-            }
-        });
     }
 
     /** Waits for the PROXY protocol header, then builds the rest of the pipeline with the real client address. */

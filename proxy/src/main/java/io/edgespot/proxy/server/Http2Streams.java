@@ -19,6 +19,7 @@ import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
+import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Error;
@@ -188,10 +189,11 @@ final class Http2Streams extends ConnectionClock {
             }
             return;
         }
+        // the pipeline's last word on the connection's failures, none worth a warning with a stack trace: a
+        // connection error of the protocol (the client's fault) the codec has answered with GOAWAY and closes on;
+        // a socket failure (a client's reset, most often) closes the connection and its streams, as on HTTP/1.1
         LOG.debug("HTTP/2 connection on {} failed: {}", info.listener(), cause.toString());
-        if (!(cause instanceof Http2Exception)) {
-            // the socket failed (a client's reset, most often): the streams close with the connection, as on
-            // HTTP/1.1; a connection error of the protocol is the codec's, which sends GOAWAY with its code and closes
+        if (Http2CodecUtil.getEmbeddedHttp2Exception(cause) == null) {
             ctx.close();
         }
     }
