@@ -1,6 +1,7 @@
 package io.edgespot.loadtest.bench;
 
 import io.edgespot.proxy.cli.Main;
+import io.edgespot.proxy.config.EdgeConfig.TransportKind;
 import io.edgespot.proxy.server.DirectAllocator;
 import io.edgespot.proxy.server.Transport;
 import io.netty.bootstrap.Bootstrap;
@@ -36,7 +37,7 @@ public final class ByteRelay implements AutoCloseable {
     private final LoopbackServer server;
 
     private ByteRelay(int port, InetSocketAddress origin) throws InterruptedException {
-        Transport transport = Transport.choose(true);
+        Transport transport = Transport.choose(TransportKind.EPOLL);
         EventLoopGroup group = transport.newGroup(1, "byte-relay");
         ChannelInitializer<Channel> init = new ChannelInitializer<>() {
             @Override

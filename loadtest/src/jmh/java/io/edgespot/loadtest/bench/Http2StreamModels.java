@@ -1,6 +1,7 @@
 package io.edgespot.loadtest.bench;
 
 import io.edgespot.proxy.cli.Main;
+import io.edgespot.proxy.config.EdgeConfig.TransportKind;
 import io.edgespot.proxy.server.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -76,7 +77,7 @@ public final class Http2StreamModels implements AutoCloseable {
     private final LongAdder answered = new LongAdder();
 
     private Http2StreamModels(Model model, int port) throws InterruptedException {
-        Transport transport = Transport.choose(true);
+        Transport transport = Transport.choose(TransportKind.EPOLL);
         EventLoopGroup group = transport.newGroup(1, "h2-models");
         ChannelInitializer<Channel> init = new ChannelInitializer<>() {
             @Override

@@ -6,6 +6,7 @@ import io.edgespot.proxy.config.EdgeConfig.Route;
 import io.edgespot.proxy.config.EdgeConfig.RouteMatch;
 import io.edgespot.proxy.config.EdgeConfig.RouteTimeouts;
 import io.edgespot.proxy.config.EdgeConfig.Server;
+import io.edgespot.proxy.config.EdgeConfig.TransportKind;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -54,8 +55,8 @@ public class ForwardHeadersBench {
 
     @Setup
     public void setUp() {
-        forwardHeaders = new ForwardHeaders(new Server(1, false, Duration.ofSeconds(10), Duration.ofSeconds(5),
-                false, false, "edgespot"));
+        forwardHeaders = new ForwardHeaders(new Server(1, TransportKind.NIO, Duration.ofSeconds(10),
+                Duration.ofSeconds(5), false, false, "edgespot"));
         route = new Route(0, new RouteMatch(Optional.of("/static/"), Optional.empty(), Optional.empty(), Set.of(),
                 Map.of()), "origin", true, false, Optional.empty(),
                 new RouteTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(60)), new RetryPolicy(1, false, 20),

@@ -71,7 +71,7 @@ public final class ConfigView {
     private static Map<String, Object> server(EdgeConfig.Server s) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("eventLoops", s.eventLoops());
-        m.put("nativeTransport", s.nativeTransport());
+        m.put("transport", s.transport().name().toLowerCase(Locale.ROOT));
         m.put("shutdownGrace", Units.formatDuration(s.shutdownGrace()));
         m.put("trustForwardedHeaders", s.trustForwardedHeaders());
         m.put("forwarded", s.forwarded());

@@ -21,6 +21,7 @@ import io.edgespot.proxy.config.EdgeConfig.Server;
 import io.edgespot.proxy.config.EdgeConfig.Tenant;
 import io.edgespot.proxy.config.EdgeConfig.TenantCache;
 import io.edgespot.proxy.config.EdgeConfig.TenantWebSockets;
+import io.edgespot.proxy.config.EdgeConfig.TransportKind;
 import io.edgespot.proxy.config.YamlNode.Problems;
 import java.io.IOException;
 import java.io.Reader;
@@ -226,7 +227,7 @@ public final class ConfigLoader {
         Server server(YamlNode n) {
             Server s = new Server(
                     n.integer("eventLoops", 0, 0, 1024),
-                    n.bool("nativeTransport", true),
+                    n.enumValue("transport", TransportKind.class, TransportKind.AUTO),
                     n.duration("shutdownGrace", Duration.ofSeconds(30), Duration.ZERO),
                     n.duration("drainWindow", Duration.ofSeconds(60), Duration.ZERO),
                     n.bool("trustForwardedHeaders", false),

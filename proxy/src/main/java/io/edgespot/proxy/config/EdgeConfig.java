@@ -49,16 +49,19 @@ public record EdgeConfig(
      * Process-wide settings.
      *
      * @param eventLoops  number of I/O event loops; 0 means one per available core
-     * @param nativeTransport use epoll when available
+     * @param transport   the socket transport: {@code auto} (io_uring, else epoll, else NIO) or one by name
      * @param shutdownGrace how long a shutdown waits for in-flight requests
      * @param drainWindow   the window over which a drain closes WebSockets (code 1001), spread uniformly
      * @param trustForwardedHeaders keep incoming X-Forwarded-* values and append, rather than replace them
      * @param forwarded    also send the RFC 7239 {@code Forwarded} header upstream
      * @param via          the pseudonym in the {@code Via} header
      */
-    public record Server(int eventLoops, boolean nativeTransport, Duration shutdownGrace, Duration drainWindow,
+    public record Server(int eventLoops, TransportKind transport, Duration shutdownGrace, Duration drainWindow,
                          boolean trustForwardedHeaders, boolean forwarded, String via) {
     }
+
+    /** The socket transports; one the host lacks gives way to the next (io_uring, epoll, NIO). */
+    public enum TransportKind { AUTO, IO_URING, EPOLL, NIO }
 
     /**
      * A downstream listener.

@@ -15,6 +15,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.haproxy.HAProxyMessage;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
@@ -85,6 +86,9 @@ final class DownstreamInitializer extends ChannelInitializer<Channel> {
         }
         metrics.downstreamConnectionOpened(listener.name());
         all.add(ch);
+        if (ch instanceof IoUringSocketChannel) {
+            ch.pipeline().addLast("reads-off-at-close", new ReadsOffAtClose());
+        }
         ch.closeFuture().addListener(f -> {
             connections.decrementAndGet();
             metrics.downstreamConnectionClosed(listener.name());

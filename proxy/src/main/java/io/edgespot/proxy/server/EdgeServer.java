@@ -88,7 +88,7 @@ public final class EdgeServer implements AutoCloseable {
         this.metrics = metrics;
         this.cache = cache;
         this.sealers = Objects.requireNonNull(sealers, "sealers");
-        this.transport = Transport.choose(config.server().nativeTransport());
+        this.transport = Transport.choose(config.server().transport());
         EdgeRuntime runtime = EdgeRuntime.build(config, null, metrics);
         if (cache != null) {
             CacheTenants.apply(cache, config, sealers);
@@ -143,6 +143,11 @@ public final class EdgeServer implements AutoCloseable {
         Map<String, InetSocketAddress> out = new LinkedHashMap<>();
         bound.forEach((n, ch) -> out.put(n, (InetSocketAddress) ch.localAddress()));
         return out;
+    }
+
+    /** The socket transport the server runs on: {@code io_uring}, {@code epoll} or {@code nio}. */
+    public String transport() {
+        return transport.name();
     }
 
     /** The running config. */
@@ -268,8 +273,8 @@ public final class EdgeServer implements AutoCloseable {
         for (Map.Entry<EventLoop, UpstreamPool> e : px.pools()) {
             e.getKey().execute(e.getValue()::closeIdle);
         }
+        resolver.close(); // its UDP channels close on their event loops, which must still run to finish that
         workerGroup.shutdownGracefully(0, grace.toMillis(), TimeUnit.MILLISECONDS).awaitUninterruptibly();
         bossGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
-        resolver.close();
     }
 }

@@ -3,6 +3,7 @@ package io.edgespot.proxy.upstream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.edgespot.proxy.server.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -18,6 +19,8 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringSocketChannel;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -30,8 +33,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * One {@code read()} on an auto-read-off connection whose socket holds more than a buffer: the read goes on past
- * the first buffer, and stops at its bound, over both transports (epoll's read loop asks the handle with a
- * supplier, NIO's without).
+ * the first buffer, and stops at its bound, over each transport (epoll's read loop asks the handle with a
+ * supplier, NIO's without, io_uring's through its own handle around this one, a completion at a time).
  */
 class ReadAheadAllocatorTest {
     private static final int SENT = 600 * 1024;
@@ -45,6 +48,12 @@ class ReadAheadAllocatorTest {
     void oneReadTakesMoreThanABufferAndStopsAtItsBoundOverEpoll() throws Exception {
         Assumptions.assumeTrue(Epoll.isAvailable(), "epoll is not available here");
         readsOfOneCall(EpollIoHandler.newFactory(), EpollSocketChannel.class);
+    }
+
+    @Test
+    void oneReadTakesMoreThanABufferAndStopsAtItsBoundOverIoUring() throws Exception {
+        Assumptions.assumeTrue(Transport.ioUringAvailable(), "io_uring is not available here");
+        readsOfOneCall(IoUringIoHandler.newFactory(), IoUringSocketChannel.class);
     }
 
     private static void readsOfOneCall(IoHandlerFactory io, Class<? extends SocketChannel> type) throws Exception {
