@@ -22,7 +22,8 @@
 # It uses what 'SECTIONS=setup bench/edgespot-bench.sh' leaves in $BENCH_WORK/run (the rendered edgespot.yaml,
 # nginx-origin.conf and certificates); the files served are made here when missing. The JVM flags are the
 # harness's (edgespot-bench.sh), EDGESPOT_JAVA_OPTS appended, and B_JAVA_OPTS after them for B alone (one jar
-# with and without a flag).
+# with and without a flag). B_SED is a sed script for a jar B's config alone (one jar with and without a setting):
+#   B_SED='s/transport: auto /transport: epoll/' TOOL=wrk edgespot-ab.sh J J     # io_uring (A) against epoll (B)
 set -euo pipefail
 
 if [ $# -lt 2 ]; then
@@ -48,7 +49,7 @@ case $B in
   *.jar)
     B_PLAIN=18190 B_TLS=18590; B_CMD=()
     sed -e 's/127.0.0.1:18090/127.0.0.1:18190/; s/127.0.0.1:18490/127.0.0.1:18590/; s/127.0.0.1:18491/127.0.0.1:18591/' \
-      "$RUN/conf/edgespot.yaml" >"$RUN/conf/edgespot-ab-b.yaml" ;;
+      "$RUN/conf/edgespot.yaml" | sed -e "${B_SED:-}" >"$RUN/conf/edgespot-ab-b.yaml" ;;
   *) echo "edgespot-ab: B must be a jar, nginx-proxy, haproxy or nginx-tls" >&2; exit 2 ;;
 esac
 A_TLS=18490
