@@ -6,6 +6,7 @@ import io.edgespot.crypto.tls.SslEngineRelease;
 import io.edgespot.proxy.config.EdgeConfig.Limits;
 import io.edgespot.proxy.config.EdgeConfig.Listener;
 import io.edgespot.proxy.metrics.EdgeMetrics;
+import io.edgespot.proxy.upstream.ReadsOffAtClose;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
@@ -15,7 +16,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.haproxy.HAProxyMessage;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
@@ -86,9 +86,7 @@ final class DownstreamInitializer extends ChannelInitializer<Channel> {
         }
         metrics.downstreamConnectionOpened(listener.name());
         all.add(ch);
-        if (ch instanceof IoUringSocketChannel) {
-            ch.pipeline().addLast("reads-off-at-close", new ReadsOffAtClose());
-        }
+        ReadsOffAtClose.addFirstIfIoUring(ch);
         ch.closeFuture().addListener(f -> {
             connections.decrementAndGet();
             metrics.downstreamConnectionClosed(listener.name());

@@ -51,27 +51,10 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory,
     private static final Logger LOG = LoggerFactory.getLogger(Transport.class);
     private static final int MAX_DNS_TTL_SECONDS = 300;
 
-    /*
-     * Netty's switch for io_uring's multishot POLL_ADD, read once when its IoUring class loads, so set here before
-     * anything of edgespot's touches that class (ioUringAvailable() is the way in), unless the operator set it. Off:
-     * upstream channels read with auto-read off, one read() at a time, and with a multishot poll armed such a
-     * channel could miss the last readiness event (Netty 4.2.18). An origin's reset after part of a body was then
-     * never reported, and the client waited for bytes that would not come: OriginFaultIT's
-     * resetMidBodyCutsTheClientConnection failed in every run with it on and passed in every run with it off. A
-     * one-shot poll is armed at each read(), so it cannot miss one; plain HTTP/1.1 at 1 KiB ran as fast either way.
-     */
-    private static final String MULTISHOT_POLL = "io.netty.iouring.pollAddMultishotEnabled";
-
-    static {
-        if (System.getProperty(MULTISHOT_POLL) == null) {
-            System.setProperty(MULTISHOT_POLL, "false");
-        }
-    }
-
     /** The transport {@code kind} names, or the next one down (io_uring, epoll, NIO) that the host has. */
     public static Transport choose(TransportKind kind) {
         if (kind == TransportKind.AUTO || kind == TransportKind.IO_URING) {
-            if (ioUringAvailable()) {
+            if (IoUring.isAvailable()) {
                 return new Transport("io_uring", IoUringIoHandler.newFactory(), IoUringServerSocketChannel.class,
                         IoUringSocketChannel.class, IoUringDatagramChannel.class);
             }
@@ -86,11 +69,6 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory,
         }
         return new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class,
                 NioDatagramChannel.class);
-    }
-
-    /** Whether the host runs io_uring, asked through here so that edgespot's io_uring setting above applies. */
-    public static boolean ioUringAvailable() {
-        return IoUring.isAvailable();
     }
 
     /** Says why a transport is not taken: a warning when the config named it, a debug line for {@code auto}. */

@@ -130,6 +130,7 @@ public final class HealthChecker {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        ReadsOffAtClose.addFirstIfIoUring(ch);
                         if (ssl != null) {
                             ch.pipeline().addLast(ssl.newHandler(ch.alloc(), name, ep.port()));
                         }

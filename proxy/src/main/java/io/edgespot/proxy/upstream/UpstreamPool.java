@@ -328,6 +328,7 @@ public final class UpstreamPool {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        ReadsOffAtClose.addFirstIfIoUring(ch);
                         if (ssl != null) {
                             SslHandler h = ssl.newHandler(ch.alloc(), tlsName, ep.port());
                             h.setHandshakeTimeoutMillis(connectMillis);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.PoolArenaMetric;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.uring.IoUring;
 import io.netty.util.concurrent.FastThreadLocalThread;
 import io.netty.util.ResourceLeakDetector;
 import java.io.IOException;
@@ -24,7 +25,7 @@ final class ProcessDefaultsTest {
      * Applies the defaults, then prints what Netty's classes read: how many of three 33 KiB buffers (the size
      * {@code SslHandler} asks for on each wrap), then of three 64 KiB ones (the largest read buffer), each taken and
      * given back in turn on an event-loop-like thread, came from the arena rather than the thread's cache; the
-     * recycler setting; the leak detection level.
+     * recycler setting; the leak detection level; whether io_uring's multishot poll is on.
      */
     public static final class Probe {
         public static void main(String[] args) throws InterruptedException {
@@ -43,7 +44,7 @@ final class ProcessDefaultsTest {
             loop.start();
             loop.join();
             System.out.println(out + System.getProperty("io.netty.recycler.maxCapacityPerThread") + " "
-                    + ResourceLeakDetector.getLevel());
+                    + ResourceLeakDetector.getLevel() + " " + IoUring.isPollAddMultishotEnabled());
         }
 
         private static long fromArena(PooledByteBufAllocator pool) {
@@ -65,13 +66,16 @@ final class ProcessDefaultsTest {
 
     @Test
     void nettyRunsWithEdgespotsDefaults() throws Exception {
-        assertThat(probe()).isEqualTo("1 3 0 DISABLED");
+        assertThat(probe()).isEqualTo("1 3 0 DISABLED false");
     }
 
     @Test
     void anOperatorsSettingWins() throws Exception {
+        // this JVM has no setting of its own: Netty's default, on where the kernel supports it
+        boolean multishotWhereSupported = IoUring.isPollAddMultishotEnabled();
         assertThat(probe("-Dio.netty.allocator.maxCachedBufferCapacity=16384",
-                "-Dio.netty.recycler.maxCapacityPerThread=4096", "-Dio.netty.leakDetection.level=simple"))
-                .isEqualTo("3 3 4096 SIMPLE");
+                "-Dio.netty.recycler.maxCapacityPerThread=4096", "-Dio.netty.leakDetection.level=simple",
+                "-Dio.netty.iouring.pollAddMultishotEnabled=true"))
+                .isEqualTo("3 3 4096 SIMPLE " + multishotWhereSupported);
     }
 }

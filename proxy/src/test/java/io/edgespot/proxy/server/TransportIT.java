@@ -1,7 +1,6 @@
 package io.edgespot.proxy.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgespot.proxy.config.ConfigException;
@@ -55,14 +54,11 @@ final class TransportIT {
     @ParameterizedTest
     @EnumSource(value = TransportKind.class, names = {"IO_URING", "EPOLL", "NIO"})
     void theNamedTransportCarriesBodiesBothWaysOverBothProtocols(TransportKind kind) throws Exception {
-        Assumptions.assumeTrue(kind != TransportKind.IO_URING || Transport.ioUringAvailable(), "no io_uring on this host");
+        Assumptions.assumeTrue(kind != TransportKind.IO_URING || IoUring.isAvailable(), "no io_uring on this host");
         Assumptions.assumeTrue(kind != TransportKind.EPOLL || Epoll.isAvailable(), "no epoll on this host");
         String name = kind.name().toLowerCase(Locale.ROOT);
         try (EdgeFixture edge = edge(name)) {
             assertEquals(name, edge.server.transport());
-            if (kind == TransportKind.IO_URING) {
-                assertFalse(IoUring.isPollAddMultishotEnabled(), "io_uring's multishot poll is off (Transport)");
-            }
             HttpClient plain = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             HttpClient h2 = HttpClient.newBuilder().sslContext(pki.clientContext(null))
                     .version(HttpClient.Version.HTTP_2).build();
@@ -86,7 +82,7 @@ final class TransportIT {
     @Test
     void autoTakesIoUringWhereTheHostHasIt() throws Exception {
         try (EdgeFixture edge = edge("auto")) {
-            String expected = Transport.ioUringAvailable() ? "io_uring" : Epoll.isAvailable() ? "epoll" : "nio";
+            String expected = IoUring.isAvailable() ? "io_uring" : Epoll.isAvailable() ? "epoll" : "nio";
             assertEquals(expected, edge.server.transport());
         }
     }

@@ -3,7 +3,6 @@ package io.edgespot.proxy.upstream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.edgespot.proxy.server.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -19,6 +18,7 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringSocketChannel;
 import java.io.OutputStream;
@@ -52,7 +52,7 @@ class ReadAheadAllocatorTest {
 
     @Test
     void oneReadTakesMoreThanABufferAndStopsAtItsBoundOverIoUring() throws Exception {
-        Assumptions.assumeTrue(Transport.ioUringAvailable(), "io_uring is not available here");
+        Assumptions.assumeTrue(IoUring.isAvailable(), "io_uring is not available here");
         readsOfOneCall(IoUringIoHandler.newFactory(), IoUringSocketChannel.class);
     }
 
